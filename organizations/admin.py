@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations.choices import Role
 from organizations.models import Department, Province, RoleAssignment, Unit, UnitKind, User
 from organizations.scoping import get_scope
 from unionportal.admin_site import ScopedModelAdmin, SystemAdminOnlyModelAdmin
@@ -65,7 +66,7 @@ class UnitAdmin(ScopedModelAdmin):
             return
         parent = form.cleaned_data.get("parent_code")
         fields = {f: form.cleaned_data[f] for f in UnitAdminForm.Meta.fields}
-        created = parent.add_child(**fields) if parent else Unit.add_root(**fields)
+        created = Unit.objects.add_child(parent, create_kwargs=fields) if parent else Unit.objects.add_root(create_kwargs=fields)
         obj.pk = created.pk
         obj.path, obj.depth = created.path, created.depth
 
@@ -82,7 +83,24 @@ class DepartmentAdmin(ScopedModelAdmin):
     autocomplete_fields = ["unit"]
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleScopeFormMixin:
+    """Units offered (and accepted) are those the administrator manages; only a system
+    administrator may grant the system administrator role."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("unit", "member_unit"):
+            kwargs["queryset"] = Unit.objects.manageable_by(request.user)
+        if db_field.name == "department":
+            kwargs["queryset"] = Department.objects.manageable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not get_scope(request.user).is_system_admin:
+            kwargs["choices"] = [c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class RoleAssignmentInline(RoleScopeFormMixin, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["unit"]
@@ -90,7 +108,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RoleScopeFormMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "is_active"]
     search_fields = ["username", "full_name", "email", "member_card_number"]
     ordering = ["username"]
@@ -145,17 +163,12 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ScopedModelAdmin):
+class RoleAssignmentAdmin(RoleScopeFormMixin, ScopedModelAdmin):
     list_display = ["user", "unit", "role", "department"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__full_name", "unit__code", "unit__name"]
     autocomplete_fields = ["user", "unit", "department"]
     list_select_related = ["user", "unit", "department"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit":
-            kwargs["queryset"] = Unit.objects.manageable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(UnitKind)

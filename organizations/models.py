@@ -132,6 +132,8 @@ class Department(models.Model):
     kind = models.CharField(_("loại ban"), max_length=40, choices=DepartmentKind.choices)
     name = models.CharField(_("tên ban"), max_length=150)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["unit", "name"]
         verbose_name = _("ban chuyên môn")

@@ -1,0 +1,76 @@
+# Cổng phúc lợi đoàn viên — everyday commands.
+#
+#   make run    local portal on http://127.0.0.1:8000/ (SQLite, Celery eager, demo data)
+#   make test   the whole pytest suite (honours DATABASE_URL and REDIS_URL)
+#
+# Only python3.11 and make are needed; everything else goes into .venv.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Locally the portal runs with DEBUG on, so no SECRET_KEY is needed. Production sets DEBUG=0
+# in its own environment; pytest forces DEBUG off at runtime whatever this says.
+export DEBUG ?= 1
+# The browser tests drive Debian's /usr/bin/chromium; never let pip/Playwright fetch a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+RUNTIME_STAMP := $(VENV)/.stamp-runtime
+DEV_STAMP := $(VENV)/.stamp-dev
+
+.PHONY: help run test lint migrate seed worker beat clean
+
+help:
+	@echo "make run      - install, migrate, seed demo data, serve http://$(HOST):$(PORT)/"
+	@echo "make test     - install dev requirements and run the whole pytest suite"
+	@echo "make lint     - ruff check ."
+	@echo "make migrate  - apply migrations"
+	@echo "make seed     - load the demo data (idempotent)"
+	@echo "make worker   - Celery worker (needs REDIS_URL)"
+	@echo "make beat     - Celery beat (needs REDIS_URL; run exactly one)"
+	@echo "make clean    - remove .venv, caches and collected static files (keeps var/db.sqlite3)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# A stamp per requirements set: re-running `make run` / `make test` skips pip entirely
+# until a requirements file changes.
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+run: $(RUNTIME_STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(DEV_STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+migrate: $(RUNTIME_STAMP)
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+worker: $(RUNTIME_STAMP)
+	$(BIN)/celery -A unionportal worker --loglevel=INFO --prefetch-multiplier=1
+
+beat: $(RUNTIME_STAMP)
+	$(BIN)/celery -A unionportal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache var/staticfiles var/screenshots var/celerybeat-schedule*
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

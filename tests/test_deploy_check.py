@@ -1,0 +1,65 @@
+"""`manage.py check --deploy` passes with production settings taken only from the environment.
+
+Run in a subprocess: settings are read once at import, and these tests need DEBUG off, which the
+test process (started with DEBUG=1 by `make test`) cannot switch back and forth.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+# Variables a developer may have exported that would weaken the production defaults under test.
+_OVERRIDES = (
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "STATIC_MANIFEST",
+    "ALLOWED_HOSTS",
+    "SECRET_KEY",
+)
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in _OVERRIDES}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_passes_with_production_environment():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="portal.example.vn",
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output, output
+
+
+def test_deploy_check_catches_a_weak_secret_key():
+    # Proves the check above is not vacuous: a warning does fail it.
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="too-short", ALLOWED_HOSTS="portal.example.vn",
+    )
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="portal.example.vn")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
