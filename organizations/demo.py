@@ -19,6 +19,7 @@ from django.utils import translation
 
 from organizations.choices import DepartmentKind, Role, UnitKindCode
 from organizations.models import Department, Province, RoleAssignment, Unit, UnitKind, User
+from organizations.reference_data import ensure_reference_data
 
 # One shared password, printed by the command: these accounts exist only to try the portal.
 DEMO_PASSWORD = "DemoCongDoan@2026"
@@ -265,12 +266,10 @@ def federation_names(province_name: str) -> tuple[str, str]:
     The package names centrally governed cities "Thành phố Hà Nội" and provinces plainly
     "An Giang": the federation is "Liên đoàn Lao động Thành phố Hà Nội" / "… tỉnh An Giang".
     """
-    for prefix, title in (("Thành phố ", "Thành phố"), ("Tỉnh ", "tỉnh"), ("tỉnh ", "tỉnh")):
-        if province_name.startswith(prefix):
-            bare = province_name.removeprefix(prefix)
-            break
+    if province_name.startswith("Thành phố "):
+        title, bare = "Thành phố", province_name.removeprefix("Thành phố ")
     else:
-        bare, title = province_name, "tỉnh"
+        title, bare = "tỉnh", province_name.removeprefix("Tỉnh ").removeprefix("tỉnh ")
     return f"Liên đoàn Lao động {title} {bare}", f"LĐLĐ {bare}"
 
 
@@ -347,16 +346,16 @@ def seed() -> DemoCounts:
     counts = DemoCounts()
     # Department names are data, stored in Vietnamese whatever language the shell runs in.
     with transaction.atomic(), translation.override("vi"):
+        ensure_reference_data()
         specs = list(_walk(demo_tree()))
-        units = _seed_units(specs[0], counts)
+        units = _seed_units(specs, counts)
         departments = _seed_departments(specs, units, counts)
         _seed_accounts(units, departments, counts)
     return counts
 
 
-def _seed_units(root: DemoUnit, counts: DemoCounts) -> dict[str, Unit]:
+def _seed_units(specs: list[DemoUnit], counts: DemoCounts) -> dict[str, Unit]:
     """Units by code, creating the missing ones top-down so each parent exists first."""
-    specs = list(_walk(root))
     kinds = dict(UnitKind.objects.values_list("code", "id"))
     units = {u.code: u for u in Unit.objects.filter(code__in=[s.code for s in specs])}
 
@@ -370,9 +369,8 @@ def _seed_units(root: DemoUnit, counts: DemoCounts) -> dict[str, Unit]:
         unit = units.get(spec.code)
         if unit is None:
             # treebeard computes path/depth and the parent's numchild; an existing unit is never moved.
-            unit = Unit.add_root(code=spec.code, **wanted) if parent is None else parent.add_child(
-                code=spec.code, **wanted
-            )
+            fields = {"code": spec.code, **wanted}
+            unit = Unit.objects.add_root(fields) if parent is None else Unit.objects.add_child(parent, fields)
             units[spec.code] = unit
             counts.add("đơn vị", created=True)
         else:
@@ -385,7 +383,7 @@ def _seed_units(root: DemoUnit, counts: DemoCounts) -> dict[str, Unit]:
         for child in spec.children:
             place(child, unit)
 
-    place(root, None)
+    place(specs[0], None)
     return units
 
 

@@ -232,26 +232,26 @@ def _to_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     if not headers:
         raise UnitFileError(_("Dòng đầu tiên của tệp phải là tên các cột."))
     width = len(headers)
+    blank = (None,) * width
     data: list[tuple] = []
     blank_run = 0
     for row in iterator:
-        values = list(row[:width])
-        if len(values) < width:
-            values += [None] * (width - len(values))
+        values = tuple(row[:width])
         if all(v is None or v == "" for v in values):
+            # Held back until a filled row follows: trailing blank rows (a column formatted
+            # down to row 1,048,576) cost nothing, inner ones keep the row numbers right.
             blank_run += 1
-            data.append(tuple(values))
             continue
-        blank_run = 0
-        data.append(tuple(values))
+        if blank_run:
+            data.extend([blank] * blank_run)
+            blank_run = 0
+        if len(values) < width:
+            values += (None,) * (width - len(values))
+        data.append(values)
         if len(data) > MAX_IMPORT_ROWS:
             raise UnitFileError(_("Tệp có quá %(limit)d dòng.") % {"limit": MAX_IMPORT_ROWS})
-    if blank_run:
-        del data[-blank_run:]
-    dataset = tablib.Dataset(headers=headers)
-    # Dataset.append checks every row's width; the rows were already cut to the header width.
-    dataset._data = [tablib.core.Row(r) for r in data]
-    return dataset
+    # Every row was already cut or padded to the header's width.
+    return tablib.Dataset(*data, headers=headers)
 
 
 # --- The resource and writing ---------------------------------------------------------------------

@@ -1,11 +1,186 @@
-"""Import and export of the unit tree (placeholder until the import helper lands)."""
+"""Import and export of the unit tree: upload → check (dry run) → confirm → apply; download.
 
-from django.http import Http404
+Between the check and the confirmation the uploaded file waits in shared storage
+(`MEDIA_ROOT/imports/<random>.xlsx`), never in a worker's memory, so the confirmation may land
+on any web worker. The page carries only a signed, expiring token naming that file and the
+user who uploaded it; confirming re-reads the file and checks it again inside the write.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from organizations.models import Unit
+from organizations.resources import (
+    COLUMN_HEADERS,
+    IMPORT_EXTENSIONS,
+    MAX_IMPORT_BYTES,
+    UnitFileError,
+    UnitResource,
+    read_unit_file,
+    render_dataset,
+)
+from organizations.scoping import get_scope
+from organizations.services import UnitImportResult, unit_tree_import
+
+STAGING_DIR = "imports"
+_STAGED_NAME = re.compile(rf"^{STAGING_DIR}/[0-9a-f]{{32}}\.(xlsx|csv)$")
+_TOKEN_SALT = "organizations.unit-import"
+_TOKEN_MAX_AGE = timedelta(hours=1)
+_ERRORS_SHOWN = 1000
+_CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
-def unit_import(request):
-    raise Http404
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp danh sách đơn vị (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in IMPORT_EXTENSIONS:
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("Tệp lớn quá %(limit)d MB.") % {"limit": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
+        return upload
 
 
-def unit_export(request):
-    raise Http404
+@login_required
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Check an uploaded file (nothing written), then apply it after the user confirms."""
+    if not get_scope(request.user).is_staff_like:
+        raise Http404
+    if request.method == "POST" and "token" in request.POST:
+        return _apply(request)
+
+    form = UnitImportForm()
+    context: dict = {}
+    if request.method == "POST":
+        form = UnitImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                dataset = read_unit_file(content, upload.name)
+            except UnitFileError as exc:
+                form.add_error("file", exc.message)
+            else:
+                result = unit_tree_import(dataset=dataset, user=request.user, dry_run=True)
+                context.update(_result_context(result))
+                context["file_name"] = upload.name
+                if result.is_valid and (result.new or result.updated):
+                    context["token"] = _stage(content, upload.name, request.user.pk)
+    context["form"] = form
+    context["columns"] = COLUMN_HEADERS.values()
+    return render(request, "organizations/unit_import.html", context)
+
+
+def _apply(request: HttpRequest) -> HttpResponse:
+    name, file_name = _unstage(request.POST["token"], request.user.pk)
+    if name is None:
+        messages.error(request, _("Phiên nhập đã hết hạn hoặc không hợp lệ. Hãy tải tệp lên và kiểm tra lại."))
+        return redirect("organizations:unit-import")
+    try:
+        with default_storage.open(name, "rb") as staged:
+            content = staged.read()
+        dataset = read_unit_file(content, name)
+        result = unit_tree_import(dataset=dataset, user=request.user, dry_run=False)
+    except (UnitFileError, FileNotFoundError):
+        messages.error(request, _("Phiên nhập đã hết hạn hoặc không hợp lệ. Hãy tải tệp lên và kiểm tra lại."))
+        return redirect("organizations:unit-import")
+    finally:
+        default_storage.delete(name)
+    if not result.applied:
+        context = _result_context(result)
+        context.update(form=UnitImportForm(), columns=COLUMN_HEADERS.values(), file_name=file_name, apply_failed=True)
+        return render(request, "organizations/unit_import.html", context)
+    messages.success(
+        request,
+        _("Đã nhập tệp “%(file)s”: %(new)d đơn vị mới, %(updated)d đơn vị được cập nhật.")
+        % {"file": file_name, "new": result.new, "updated": result.updated},
+    )
+    return redirect("organizations:unit-import")
+
+
+def _result_context(result: UnitImportResult) -> dict:
+    row_errors = sorted(result.row_errors, key=lambda e: e.row)
+    return {
+        "result": result,
+        "file_errors": result.file_errors,
+        "row_errors": row_errors[:_ERRORS_SHOWN],
+        "hidden_error_count": max(0, len(row_errors) - _ERRORS_SHOWN),
+        "error_row_count": len({e.row for e in row_errors}),
+    }
+
+
+def _stage(content: bytes, file_name: str, user_id: int) -> str:
+    """Keep the checked file in shared storage; return the signed token that names it."""
+    _sweep_stale()
+    extension = file_name.rsplit(".", 1)[-1].lower()
+    name = default_storage.save(f"{STAGING_DIR}/{uuid.uuid4().hex}.{extension}", ContentFile(content))
+    return signing.dumps({"name": name, "user": user_id, "file": file_name[:200]}, salt=_TOKEN_SALT)
+
+
+def _unstage(token: str, user_id: int) -> tuple[str | None, str]:
+    try:
+        data = signing.loads(token, salt=_TOKEN_SALT, max_age=_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None, ""
+    name = data.get("name", "")
+    if data.get("user") != user_id or not _STAGED_NAME.match(name) or not default_storage.exists(name):
+        return None, ""
+    return name, data.get("file", "")
+
+
+def _sweep_stale() -> None:
+    """Checked files never confirmed are removed once their token has expired."""
+    try:
+        _dirs, files = default_storage.listdir(STAGING_DIR)
+    except FileNotFoundError:
+        return
+    expired_before = timezone.now() - _TOKEN_MAX_AGE
+    for file in files:
+        name = f"{STAGING_DIR}/{file}"
+        try:
+            if _STAGED_NAME.match(name) and default_storage.get_modified_time(name) < expired_before:
+                default_storage.delete(name)
+        except FileNotFoundError:
+            pass  # another worker swept it first
+
+
+@login_required
+@require_GET
+def unit_export(request: HttpRequest) -> HttpResponse:
+    """The units the user may see, as .xlsx (default) or .csv, in the import's columns."""
+    if get_scope(request.user).is_empty:
+        raise Http404
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in _CONTENT_TYPES:
+        raise Http404
+    dataset = UnitResource().export(Unit.objects.visible_to(request.user))
+    response = HttpResponse(render_dataset(dataset, file_format), content_type=_CONTENT_TYPES[file_format])
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{stamp}.{file_format}"'
+    return response

@@ -14,11 +14,13 @@ from types import SimpleNamespace
 import pytest
 
 from organizations.choices import Role, UnitKindCode
+from organizations.reference_data import ensure_reference_data
 from tests.factories import UnitFactory, UserFactory, province, unit_kind, user_with_role
 
 
 @pytest.fixture
 def tree(db):
+    ensure_reference_data()
     tld = UnitFactory(code="TLD", name="Tổng Liên đoàn Lao động Việt Nam", kind=unit_kind(UnitKindCode.CONFEDERATION))
     an_giang = UnitFactory(
         parent=tld, code="AG", name="Liên đoàn Lao động tỉnh An Giang",

@@ -1,7 +1,7 @@
 """A real Celery worker consumes a task from Redis and /healthz sees its heartbeat.
 
 The worker is a separate `celery -A unionportal worker` process, started the way production
-starts it, on a queue of its own so that no other worker on the same Redis can take the task.
+starts it, on a queue of its own so that a `make worker` on the same Redis cannot take the task.
 Without REDIS_URL there is nothing to test against: skipped locally, a failure in CI.
 """
 
@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from celery.exceptions import TimeoutError as CeleryTimeoutError
+from celery.result import EagerResult
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
@@ -46,11 +47,11 @@ def broker_app(redis_url):
 
 @pytest.fixture
 def worker(redis_url, tmp_path):
-    queue = f"test-heartbeat-{uuid.uuid4().hex[:12]}"
+    queue = "test-heartbeat"
     log_path = tmp_path / "worker.log"
     command = [
         sys.executable, "-m", "celery", "-A", "unionportal", "worker",
-        "--pool=solo", "--concurrency=1", "--queues", queue, "--hostname", f"{queue}@%h",
+        "--pool=solo", "--concurrency=1", "--queues", queue, "--hostname", f"{queue}-{uuid.uuid4().hex[:8]}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
     ]
     with log_path.open("wb") as log:
@@ -79,6 +80,7 @@ def test_a_real_worker_runs_heartbeat_and_healthz_reports_it(broker_app, worker,
     except CeleryTimeoutError:
         pytest.fail(f"No result from the worker within {RESULT_TIMEOUT}s. Worker log:\n{worker.log()}")
 
+    assert not isinstance(result, EagerResult)  # it went through Redis, not run in this process
     assert worker.process.poll() is None, worker.log()  # the worker answered, it did not crash
     assert sent_at <= beat <= time.time()
     # The worker process wrote the heartbeat into the shared Redis cache.
@@ -89,3 +91,4 @@ def test_a_real_worker_runs_heartbeat_and_healthz_reports_it(broker_app, worker,
     assert response.status_code == 200
     assert response.json()["cache"] == "ok"
     assert 0 <= response.json()["heartbeat_age_seconds"] < 10
+    result.forget()

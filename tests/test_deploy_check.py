@@ -1,15 +1,18 @@
-"""`manage.py check --deploy` passes with production settings taken only from the environment.
+"""The production configuration: `check --deploy` and the static files build.
 
-Run in a subprocess: settings are read once at import, and these tests need DEBUG off, which the
+`check --deploy` runs in a subprocess: settings are read once at import, and these tests need DEBUG off, which the
 test process (started with DEBUG=1 by `make test`) cannot switch back and forth.
 """
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 # Variables a developer may have exported that would weaken the production defaults under test.
 _OVERRIDES = (
@@ -63,3 +66,17 @@ def test_it_refuses_to_start_without_secret_key_when_debug_is_off():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_collectstatic_builds_the_production_manifest(tmp_path):
+    # What the Docker build runs. The manifest storage refuses a file that references a missing one
+    # (e.g. a vendored library's sourceMappingURL), which would break the image build.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest["paths"]

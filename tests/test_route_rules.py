@@ -9,8 +9,8 @@ Where a route takes an object, `kwargs` picks the object of the *officer's own u
 (company A), so "another unit → 404" is checked by the officer of unit B.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -52,6 +52,7 @@ RULES: dict[str, Rule] = {
     "password_reset_done": Rule(everyone(200)),
     "password_reset_confirm": Rule(everyone(200), kwargs=lambda t, a: {"uidb64": "MQ", "token": "sai-ma"}),
     "password_reset_complete": Rule(everyone(200)),
+    "set_language": Rule(everyone(302)),  # a POST changes the language; a GET just goes back
     # The unit tree (internal: scoped, members see nothing).
     "organizations:unit-list": Rule(signed_in(200)),
     "organizations:unit-detail": Rule(

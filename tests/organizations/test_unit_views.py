@@ -106,3 +106,13 @@ def test_password_reset_sends_a_vietnamese_email(client, actors, mailoutbox):
     assert len(mailoutbox) == 1
     assert "Đặt lại mật khẩu" in mailoutbox[0].subject
     assert "/tai-khoan/dat-lai-mat-khau/" in mailoutbox[0].body
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client, db):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page
+
+
+def test_the_language_switcher_remembers_english(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from organizations.demo import DEMO_ACCOUNTS
+from organizations.choices import DepartmentKind
+from organizations.demo import DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN
 from organizations.models import Unit
 
 # Apps whose `<app>.demo` module has a `seed() -> DemoCounts`, run in this order inside one
@@ -65,8 +66,7 @@ class Command(BaseCommand):
         names = dict(Unit.objects.filter(code__in=[a["unit_code"] for a in DEMO_ACCOUNTS]).values_list("code", "name"))
         header = (_("Tên đăng nhập"), _("Mật khẩu"), _("Vai trò"), _("Đơn vị"))
         rows = [header] + [
-            (a["username"], a["password"], a["role_label"], names.get(a["unit_code"], a["unit_code"]))
-            for a in DEMO_ACCOUNTS
+            (a["username"], a["password"], a["role_label"], self._unit_label(a, names)) for a in DEMO_ACCOUNTS
         ]
         widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
         self.stdout.write("")
@@ -76,4 +76,11 @@ class Command(BaseCommand):
         for n, row in enumerate(rows):
             line = "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3]
             self.stdout.write(self.style.MIGRATE_LABEL(line) if n == 0 else line)
-        self.stdout.write(_("Email đăng nhập: <tên đăng nhập>@%(domain)s") % {"domain": DEMO_ACCOUNTS[0]["email"].split("@")[1]})
+        self.stdout.write(_("Email đăng nhập: <tên đăng nhập>@%(domain)s") % {"domain": DEMO_EMAIL_DOMAIN})
+
+    @staticmethod
+    def _unit_label(account: dict, names: dict[str, str]) -> str:
+        unit = names.get(account["unit_code"], account["unit_code"])
+        if account["department"]:
+            return f"{unit} — {DepartmentKind(account['department']).label}"
+        return unit
