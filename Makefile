@@ -23,7 +23,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 DEV_STAMP := $(VENV)/.stamp-dev
 
-.PHONY: help run test lint migrate seed worker beat clean
+.PHONY: help run test lint migrate seed worker beat clean messages
 
 help:
 	@echo "make run      - install, migrate, seed demo data, serve http://$(HOST):$(PORT)/"
@@ -70,6 +70,12 @@ worker: $(RUNTIME_STAMP)
 
 beat: $(RUNTIME_STAMP)
 	$(BIN)/celery -A unionportal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# English catalogue: collect the Vietnamese source strings into locale/en/LC_MESSAGES/django.po,
+# then compile it. New entries come out empty or fuzzy: translate them before committing.
+messages: $(RUNTIME_STAMP)
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=tests
+	$(MANAGE) compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var/staticfiles var/screenshots var/celerybeat-schedule*

@@ -22,7 +22,7 @@ class ScopedViewMixin(LoginRequiredMixin):
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         if self.scope_action != VIEW:
-            allowed = self.model._default_manager.all()._scoped(self.request.user, self.scope_action)
+            allowed = self.model._default_manager.all().for_action(self.request.user, self.scope_action)
             if not allowed.filter(pk=obj.pk).exists():
                 raise PermissionDenied
         return obj

@@ -32,6 +32,22 @@ class Province(models.Model):
         super().save(*args, **kwargs)
 
 
+class Ward(models.Model):
+    """Phường/xã/đặc khu: a ward of a province (two-level administration since 2025)."""
+
+    code = models.PositiveIntegerField(_("mã phường/xã"), primary_key=True)
+    name = models.CharField(_("tên phường/xã"), max_length=100)
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="wards", verbose_name=_("tỉnh/thành phố"))
+
+    class Meta:
+        ordering = ["province", "name"]
+        verbose_name = _("phường/xã")
+        verbose_name_plural = _("phường/xã")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class UnitKind(models.Model):
     """Loại đơn vị: TLĐ, LĐLĐ tỉnh/thành phố, công đoàn ngành, …, công đoàn cơ sở (data, not code)."""
 

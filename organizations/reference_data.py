@@ -23,6 +23,8 @@ REQUIRED_KINDS = {
 def ensure_reference_data() -> None:
     UnitKind = apps.get_model("organizations", "UnitKind")
     Province = apps.get_model("organizations", "Province")
-    if UnitKind.objects.filter(code__in=REQUIRED_KINDS).count() == len(REQUIRED_KINDS) and Province.objects.exists():
-        return
-    importlib.import_module("organizations.migrations.0002_reference_data").load(apps, None)
+    Ward = apps.get_model("organizations", "Ward")
+    if UnitKind.objects.filter(code__in=REQUIRED_KINDS).count() != len(REQUIRED_KINDS) or not Province.objects.exists():
+        importlib.import_module("organizations.migrations.0002_reference_data").load(apps, None)
+    if not Ward.objects.exists():
+        importlib.import_module("organizations.migrations.0004_load_wards").load(apps, None)

@@ -135,6 +135,12 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(scope.q(action, prefix))
 
+    def for_action(self, user, action: str):
+        """Dispatch to the named method, so a model that widens `visible_to` is honoured everywhere."""
+        return {VIEW: self.visible_to, EDIT: self.editable_by, REVIEW: self.reviewable_by, MANAGE: self.manageable_by}[
+            action
+        ](user)
+
     def visible_to(self, user):
         return self._scoped(user, VIEW)
 

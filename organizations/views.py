@@ -30,6 +30,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["reviewer_units"] = [a.unit for a in assignments if a.role == Role.REVIEWER]
         context["admin_units"] = [a.unit for a in assignments if a.role in (Role.UNIT_ADMIN, Role.SYSTEM_ADMIN)]
         context["scope"] = get_scope(user)
+        if context["officer_units"]:
+            from agreements.views.officer import ending_soon
+
+            context["ending_soon"] = list(ending_soon(user)[:10])
         context["reviewed_units_count"] = (
             Unit.objects.reviewable_by(user).count() if context["reviewer_units"] else 0
         )

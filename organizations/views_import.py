@@ -1,23 +1,17 @@
 """Import and export of the unit tree: upload → check (dry run) → confirm → apply; download.
 
 Between the check and the confirmation the uploaded file waits in shared storage
-(`MEDIA_ROOT/imports/<random>.xlsx`), never in a worker's memory, so the confirmation may land
-on any web worker. The page carries only a signed, expiring token naming that file and the
-user who uploaded it; confirming re-reads the file and checks it again inside the write.
+(`MEDIA_ROOT/imports/<random>.xlsx`, see `unionportal.spreadsheets`), never in a worker's
+memory, so the confirmation may land on any web worker. The page carries only a signed,
+expiring token naming that file and the user who uploaded it; confirming re-reads the file
+and checks it again inside the write.
 """
 
 from __future__ import annotations
 
-import re
-import uuid
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,8 +22,6 @@ from django.views.decorators.http import require_GET
 from organizations.models import Unit
 from organizations.resources import (
     COLUMN_HEADERS,
-    IMPORT_EXTENSIONS,
-    MAX_IMPORT_BYTES,
     UnitFileError,
     UnitResource,
     read_unit_file,
@@ -37,16 +29,11 @@ from organizations.resources import (
 )
 from organizations.scoping import get_scope
 from organizations.services import UnitImportResult, unit_tree_import
+from unionportal import spreadsheets
 
-STAGING_DIR = "imports"
-_STAGED_NAME = re.compile(rf"^{STAGING_DIR}/[0-9a-f]{{32}}\.(xlsx|csv)$")
 _TOKEN_SALT = "organizations.unit-import"
-_TOKEN_MAX_AGE = timedelta(hours=1)
 _ERRORS_SHOWN = 1000
-_CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+_CONTENT_TYPES = spreadsheets.CONTENT_TYPES
 
 
 class UnitImportForm(forms.Form):
@@ -57,13 +44,9 @@ class UnitImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in IMPORT_EXTENSIONS:
-            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("Tệp lớn quá %(limit)d MB.") % {"limit": MAX_IMPORT_BYTES // (1024 * 1024)}
-            )
+        refused = spreadsheets.check_upload(upload.name, upload.size)
+        if refused:
+            raise forms.ValidationError(refused)
         return upload
 
 
@@ -98,20 +81,19 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
 
 def _apply(request: HttpRequest) -> HttpResponse:
-    name, file_name = _unstage(request.POST["token"], request.user.pk)
-    if name is None:
+    stashed = spreadsheets.unsign_stash(request.POST["token"], user_id=request.user.pk, salt=_TOKEN_SALT)
+    if stashed is None:
         messages.error(request, _("Phiên nhập đã hết hạn hoặc không hợp lệ. Hãy tải tệp lên và kiểm tra lại."))
         return redirect("organizations:unit-import")
+    name, file_name = stashed.name, stashed.filename
     try:
-        with default_storage.open(name, "rb") as staged:
-            content = staged.read()
-        dataset = read_unit_file(content, name)
+        dataset = read_unit_file(spreadsheets.read_stash(name), name)
         result = unit_tree_import(dataset=dataset, user=request.user, dry_run=False)
     except (UnitFileError, FileNotFoundError):
         messages.error(request, _("Phiên nhập đã hết hạn hoặc không hợp lệ. Hãy tải tệp lên và kiểm tra lại."))
         return redirect("organizations:unit-import")
     finally:
-        default_storage.delete(name)
+        spreadsheets.delete_stash(name)
     if not result.applied:
         context = _result_context(result)
         context.update(form=UnitImportForm(), columns=COLUMN_HEADERS.values(), file_name=file_name, apply_failed=True)
@@ -136,38 +118,9 @@ def _result_context(result: UnitImportResult) -> dict:
 
 
 def _stage(content: bytes, file_name: str, user_id: int) -> str:
-    """Keep the checked file in shared storage; return the signed token that names it."""
-    _sweep_stale()
-    extension = file_name.rsplit(".", 1)[-1].lower()
-    name = default_storage.save(f"{STAGING_DIR}/{uuid.uuid4().hex}.{extension}", ContentFile(content))
-    return signing.dumps({"name": name, "user": user_id, "file": file_name[:200]}, salt=_TOKEN_SALT)
-
-
-def _unstage(token: str, user_id: int) -> tuple[str | None, str]:
-    try:
-        data = signing.loads(token, salt=_TOKEN_SALT, max_age=_TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None, ""
-    name = data.get("name", "")
-    if data.get("user") != user_id or not _STAGED_NAME.match(name) or not default_storage.exists(name):
-        return None, ""
-    return name, data.get("file", "")
-
-
-def _sweep_stale() -> None:
-    """Checked files never confirmed are removed once their token has expired."""
-    try:
-        _dirs, files = default_storage.listdir(STAGING_DIR)
-    except FileNotFoundError:
-        return
-    expired_before = timezone.now() - _TOKEN_MAX_AGE
-    for file in files:
-        name = f"{STAGING_DIR}/{file}"
-        try:
-            if _STAGED_NAME.match(name) and default_storage.get_modified_time(name) < expired_before:
-                default_storage.delete(name)
-        except FileNotFoundError:
-            pass  # another worker swept it first
+    """Park the checked file in shared storage; return the signed token that names it."""
+    name = spreadsheets.stash_upload(content, file_name)
+    return spreadsheets.sign_stash(name, file_name, user_id=user_id, salt=_TOKEN_SALT)
 
 
 @login_required

@@ -61,3 +61,20 @@ def actors(tree):
             member_unit=tree.company_a,
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in-process in tests, even when REDIS_URL is set (as in CI).
+
+    Tests marked `celery_worker` go through a real worker on Redis instead.
+    """
+    from unionportal.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

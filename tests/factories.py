@@ -70,3 +70,101 @@ def user_with_role(unit: Unit, role: str = Role.OFFICER, **user_fields) -> User:
 
 def province(code: int = 91) -> Province:
     return Province.objects.get(code=code)
+
+
+# --- agreements --------------------------------------------------------------------------------
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Partner"
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Công ty Cổ phần Đối tác {n}")
+    tax_code = factory.Sequence(lambda n: f"{1800000000 + n}")
+    sector = "Bán lẻ"
+    contact_name = "Nguyễn Thị Liên Hệ"
+    contact_phone = "0901234567"
+    contact_email = factory.Sequence(lambda n: f"lienhe{n}@doitac.vn")
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """An agreement in force today, signed by the partner's unit unless told otherwise."""
+
+    class Meta:
+        model = "agreements.Agreement"
+        skip_postgeneration_save = True
+
+    partner = factory.SubFactory(PartnerFactory)
+    unit = factory.LazyAttribute(lambda a: a.partner.unit)
+    number = factory.Sequence(lambda n: f"{n:02d}/TTHT")
+    title = factory.Sequence(lambda n: f"Thỏa thuận hợp tác chăm lo đoàn viên số {n}")
+    signed_on = factory.LazyFunction(lambda: _today() - _days(40))
+    valid_from = factory.LazyFunction(lambda: _today() - _days(30))
+    valid_until = factory.LazyFunction(lambda: _today() + _days(335))
+    scope = "subtree"
+
+    @factory.post_generation
+    def provinces(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.provinces.set(extracted)
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Offer"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    title = factory.Sequence(lambda n: f"Giảm giá cho đoàn viên {n}")
+    description = "Ưu đãi dành cho đoàn viên công đoàn khi xuất trình thẻ."
+    category = "consumer_goods"
+    discount_kind = "percent"
+    discount_percent = 10
+    conditions = "Xuất trình thẻ đoàn viên công đoàn."
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Outlet"
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Cửa hàng số {n}")
+    address = factory.Sequence(lambda n: f"{n} Trần Hưng Đạo")
+    province = factory.LazyFunction(lambda: province(91))
+    displays_sign = True
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.Institution"
+
+    kind = "union_hotel"
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Khách sạn Công đoàn số {n}")
+    address = "1 Tôn Đức Thắng"
+    province = factory.LazyFunction(lambda: province(91))
+    services = "Phòng nghỉ, hội trường"
+    member_prices = "Giảm 20% giá phòng cho đoàn viên"
+
+
+class BenefitUsageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.BenefitUsage"
+
+    unit = factory.SubFactory(UnitFactory)
+    month = factory.LazyFunction(lambda: _today().replace(day=1))
+    partner = factory.SubFactory(PartnerFactory, unit=factory.SelfAttribute("..unit"))
+    members_count = 120
+    value_million = 35
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _days(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)

@@ -4,69 +4,29 @@
 without a rule fails `test_every_route_has_a_rule`; a rule that no longer matches the
 code fails `test_route_answers_as_its_rule_says`.
 
-Expectations: an HTTP status, or LOGIN (a redirect to the login page).
-Where a route takes an object, `kwargs` picks the object of the *officer's own unit*
-(company A), so "another unit → 404" is checked by the officer of unit B.
+The rules live in `tests/route_rules/`, one module per area, each with a `RULES` dict.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-LOGIN = "login"
-VISITORS = ["anonymous", "member", "officer_a", "officer_b", "reviewer", "unit_admin", "system_admin"]
+import tests.route_rules
+from tests.route_rules import LOGIN, VISITORS
 
 
-@dataclass
-class Rule:
-    expect: dict[str, int | str]
-    kwargs: Callable = field(default=lambda tree, actors: {})
+def collect_rules() -> dict:
+    rules: dict = {}
+    for module in pkgutil.iter_modules(tests.route_rules.__path__):
+        for name, rule in importlib.import_module(f"tests.route_rules.{module.name}").RULES.items():
+            assert name not in rules, f"two rules for {name}"
+            rules[name] = rule
+    return rules
 
 
-def everyone(status):
-    return dict.fromkeys(VISITORS, status)
-
-
-def signed_in(status, anonymous=LOGIN):
-    return {**everyone(status), "anonymous": anonymous}
-
-
-def unit_of_a(tree, actors):
-    return {"pk": tree.company_a.pk}
-
-
-RULES: dict[str, Rule] = {
-    # Public pages.
-    "home": Rule(everyone(200)),
-    "healthz": Rule(everyone(200)),
-    "api-schema": Rule(everyone(200)),
-    "api-docs": Rule(everyone(200)),
-    # Account pages.
-    "login": Rule(signed_in(302, anonymous=200)),
-    "logout": Rule(everyone(405)),  # POST only
-    "password_change": Rule(signed_in(200)),
-    "password_change_done": Rule(signed_in(200)),
-    "password_reset": Rule(everyone(200)),
-    "password_reset_done": Rule(everyone(200)),
-    "password_reset_confirm": Rule(everyone(200), kwargs=lambda t, a: {"uidb64": "MQ", "token": "sai-ma"}),
-    "password_reset_complete": Rule(everyone(200)),
-    "set_language": Rule(everyone(302)),  # a POST changes the language; a GET just goes back
-    # The unit tree (internal: scoped, members see nothing).
-    "organizations:unit-list": Rule(signed_in(200)),
-    "organizations:unit-detail": Rule(
-        {**signed_in(200), "member": 404, "officer_b": 404, "unit_admin": 200}, kwargs=unit_of_a
-    ),
-    "organizations:unit-import": Rule({**signed_in(404), "unit_admin": 200, "system_admin": 200}),
-    "organizations:unit-export": Rule({**signed_in(200), "member": 404}),
-    # API.
-    "api-root": Rule(signed_in(200, anonymous=401)),
-    "api-token": Rule(everyone(405)),  # POST only
-    "unit-list": Rule(signed_in(200, anonymous=401)),
-    "unit-detail": Rule({**signed_in(200, anonymous=401), "member": 404, "officer_b": 404}, kwargs=unit_of_a),
-    "unit-subtree": Rule({**signed_in(200, anonymous=401), "member": 404, "officer_b": 404}, kwargs=unit_of_a),
-}
+RULES = collect_rules()
 
 # The administration site: only system and unit administrators get in; the others are sent
 # to the login page (signed-in non-administrators then get 404 there).

@@ -29,7 +29,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
     scope_action = MANAGE
 
     def get_queryset(self, request):
-        return super().get_queryset(request)._scoped(request.user, self.scope_action)
+        return super().get_queryset(request).for_action(request.user, self.scope_action)
 
     def _allowed(self, request, obj=None) -> bool:
         scope = get_scope(request.user)

@@ -4,10 +4,24 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from agreements.api.views import (
+    AgreementViewSet,
+    BenefitUsageViewSet,
+    InstitutionViewSet,
+    OfferViewSet,
+    OutletViewSet,
+    PartnerViewSet,
+)
 from organizations.api.views import UnitViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("outlets", OutletViewSet, basename="outlet")
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("usage", BenefitUsageViewSet, basename="usage")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

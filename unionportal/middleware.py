@@ -18,6 +18,10 @@ class CookieLocaleMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Worker threads serve many users: never leave one user's language active.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

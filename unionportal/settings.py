@@ -136,7 +136,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: ids in attributes and form values must never read "1.234"; numbers shown to people use
+# the `intcomma` filter, which groups with "." in Vietnamese.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["unionportal.formats"]
 
 # --- Static and media -------------------------------------------------------------------------
@@ -145,6 +147,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+AGREEMENT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024  # scanned agreements: PDF, JPEG or PNG up to 10 MB
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -208,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Spreadsheet imports of more rows than this run as a background (Celery) job with a progress bar.
+IMPORT_ASYNC_THRESHOLD = env_int("IMPORT_ASYNC_THRESHOLD", 2000)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from organizations.scoping import EDIT, VIEW
+from organizations.scoping import EDIT
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -16,7 +16,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return super().get_queryset()._scoped(self.request.user, VIEW)
+        return super().get_queryset().visible_to(self.request.user)
 
     def get_object(self):
         obj = super().get_object()
@@ -25,7 +25,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return obj
 
     def check_write_scope(self, obj) -> None:
-        allowed = self.queryset.model._default_manager.all()._scoped(self.request.user, self.scope_action_for_write)
+        allowed = self.queryset.model._default_manager.all().for_action(self.request.user, self.scope_action_for_write)
         if not allowed.filter(pk=obj.pk).exists():
             raise PermissionDenied
 
