@@ -36,6 +36,7 @@ from agreements.models import (
 )
 from organizations.models import Province, Unit, Ward
 from organizations.scoping import get_scope
+from unionportal import numbers
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -90,6 +91,19 @@ class MonthField(forms.Field):
         return date(year, month, 1)
 
 
+def _vietnamese_number(to_python):
+    """Read "1.234,5" with the portal's one number reader before the field's own checks."""
+
+    def read(value):
+        try:
+            number = numbers.parse_number(value)
+        except numbers.NumberError:
+            return to_python(value)  # the field's own message names the problem
+        return to_python(None if number is None else str(number))
+
+    return read
+
+
 class PortalForm(forms.ModelForm):
     """Bootstrap classes, dd/mm/yyyy dates, localized decimals; invalid fields are marked."""
 
@@ -101,10 +115,9 @@ class PortalForm(forms.ModelForm):
                 field.widget = date_widget()
             if isinstance(field, forms.IntegerField | forms.DecimalField):
                 # Typed the Vietnamese way: "1.250", "12,5" or "1.234,5".
-                field.localize = True
                 mode = "decimal" if isinstance(field, forms.DecimalField) else "numeric"
                 field.widget = forms.TextInput(attrs={"inputmode": mode})
-                field.widget.is_localized = True
+                field.to_python = _vietnamese_number(field.to_python)
             self._style(name, field)
 
     @staticmethod

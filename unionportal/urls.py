@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", organization_views.healthz, name="healthz"),
     path("don-vi/", include("organizations.urls")),
     path("", include("agreements.urls")),
+    path("bao-cao/", include("reporting.urls")),
     path("tai-khoan/", include("organizations.auth_urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("api/v1/", include("unionportal.api_urls")),

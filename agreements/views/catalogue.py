@@ -25,7 +25,15 @@ from agreements import services
 from agreements.choices import AgreementScope, InstitutionKind, OfferCategory
 from agreements.forms_catalogue import OutletComplaintForm
 from agreements.models import Institution, Offer, Outlet, OutletComplaint, Partner
-from agreements.selectors import SORT_NEWEST, SORTS, offers_published, offers_reaching, offers_sorted
+from agreements.selectors import (
+    SORT_NEWEST,
+    SORTS,
+    offers_page,
+    offers_published,
+    offers_reaching,
+    offers_sorted,
+    partner_choices,
+)
 from organizations.models import Province, Unit
 
 PAGE_SIZE = 20
@@ -133,16 +141,15 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         offers = offers.filter(category=category)
     if partner_id:
         offers = offers.filter(agreement__partner_id=partner_id)
-    offers = offers_sorted(offers, sort).select_related("agreement__partner", "agreement__unit")
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = offers_page(offers_sorted(offers, sort), request.GET.get("trang"), PAGE_SIZE)
     for offer in page.object_list:
         _with_dates(offer, today)
 
-    partners = list(
-        Partner.objects.filter(pk__in=base.values("agreement__partner_id"))
-        .order_by("name")
-        .values_list("pk", "name")[: PARTNER_OPTIONS_MAX + 1]
+    # The partners of every offer the visitor may see, whatever the text, category and page.
+    scope_key = ":".join(
+        str(part) for part in (int(in_force_only), province and province.code, visitor.unit and visitor.unit.pk, today)
     )
+    partners = partner_choices(base, key=scope_key, limit=PARTNER_OPTIONS_MAX)
     partner_name = next((name for pk, name in partners if pk == partner_id), None)
     if partner_id and partner_name is None:
         partner_name = Partner.objects.filter(pk=partner_id).values_list("name", flat=True).first()

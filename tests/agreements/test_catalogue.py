@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,6 +241,46 @@ def test_twenty_offers_a_page(client, tree):
     last = client.get(LIST, {"trang": 3})
     assert len(titles(last)) == 5
     assert "Trang 3/3" in last.content.decode()
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("9", 3), ("0", 3), ("-1", 3), ("hai", 1), ("2.5", 1), ("", 1)])
+def test_a_page_past_the_end_shows_the_last_and_a_wrong_number_the_first(client, tree, asked, shown):
+    agreement = AgreementFactory(partner=PartnerFactory(unit=tree.tld), scope="nationwide")
+    OfferFactory.create_batch(45, agreement=agreement)
+
+    page = client.get(LIST, {"trang": asked}).context["page_obj"]
+
+    assert (page.number, page.paginator.count, len(page.object_list)) == (shown, 45, 20 if shown < 3 else 5)
+
+
+def test_nothing_found_is_one_empty_page(client, hotel):
+    response = client.get(LIST, {"q": "khong co gi", "tinh": "", "trang": 2})
+
+    assert titles(response) == [] and response.context["page_obj"].number == 1
+    assert "Chưa tìm thấy ưu đãi nào phù hợp." in response.content.decode()
+
+
+def test_the_partner_filter_is_read_once_per_scope_and_may_lag_a_few_minutes(
+    client, tree, hotel, supermarket, catalogue_cache
+):
+    def partner_names(response):
+        return sorted(name for _, name in response.context["partners"])
+
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(LIST, {"tinh": ""})
+    assert partner_names(response) == sorted([hotel.agreement.partner.name, supermarket.agreement.partner.name])
+    newcomer = offer(tree.tld, "Ưu đãi mới", scope="nationwide").agreement.partner
+
+    # Within those minutes a new offer is listed at once, and its partner joins the filter later…
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(LIST, {"tinh": ""})
+    assert "Ưu đãi mới" in titles(response) and newcomer.name not in partner_names(response)
+    assert len(again) == len(first) - 1
+    # …except in a scope nobody looked at in the meantime.
+    hanoi = partner_names(client.get(LIST, {"tinh": HANOI}))
+    assert hanoi == sorted([newcomer.name, supermarket.agreement.partner.name])
+    catalogue_cache.clear()  # the minutes have passed
+    assert newcomer.name in partner_names(client.get(LIST, {"tinh": ""}))
 
 
 def test_the_list_makes_a_bounded_number_of_queries(client, tree, actors, django_assert_max_num_queries):

@@ -1,0 +1,48 @@
+"""The one reader and writer of numbers typed and shown the Vietnamese way: 1.234.567,5."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
+
+
+class NumberError(ValueError):
+    pass
+
+
+def parse_number(raw) -> Decimal | None:
+    """"1.234,5", "1234,5", "1234.5" or 1234.5 → Decimal("1234.5"); "" or None → None.
+
+    A dot followed by exactly three digits is a thousands separator ("1.250" is 1250), as
+    people write here; a lone dot with other digit counts is read as a decimal point.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, (int, Decimal)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+    if text == "":
+        return None
+    if _GROUPED.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif not (text.count(".") == 1 and "," not in text):
+        raise NumberError(_("“%(value)s” không phải là số.") % {"value": raw})
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise NumberError(_("“%(value)s” không phải là số.") % {"value": raw}) from exc
+
+
+def format_number(number) -> str:
+    """1234.5 → "1.234,5"; whole numbers without decimals."""
+    if number is None:
+        return ""
+    number = Decimal(number)
+    sign = "-" if number < 0 else ""
+    integer, _dot, fraction = f"{abs(number).normalize():f}".partition(".")
+    grouped = f"{int(integer):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
