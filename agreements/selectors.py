@@ -27,6 +27,8 @@ SORTS = (SORT_NEWEST, SORT_DISCOUNT, SORT_ENDING)
 
 # How long the catalogue's partner filter may lag behind a new or ended agreement.
 PARTNER_CHOICES_SECONDS = 300
+# A page number past this is past the end of any list (20 million offers at 20 a page).
+PAGES_MAX = 1_000_000
 
 
 def offers_published(on: date | None = None) -> OfferQuerySet:
@@ -58,7 +60,8 @@ def offers_reaching(queryset: OfferQuerySet, *, province: Province | None, unit:
     if unit is not None:
         hidden = hidden.exclude(unit__path__in=[*unit.ancestor_paths(), unit.path])
     # A subquery on the agreements (a hashed NOT IN on PostgreSQL) rather than a condition on the
-    # joined agreement and unit: the offers then need no join to be counted (50,000 offers: 21 → 12 ms).
+    # joined agreement and unit: the offers are then filtered without joining them (all 38,884
+    # offers in force of 50,000 counted in 15 ms instead of 21).
     return queryset.exclude(agreement__in=hidden.order_by().values("pk"))
 
 
@@ -93,7 +96,7 @@ def offers_page(offers: QuerySet, number, per_page: int) -> Page:
     except (TypeError, ValueError):
         wanted = 1
     rows = []
-    if wanted >= 1:
+    if 1 <= wanted <= PAGES_MAX:  # beyond, an OFFSET too large for the database
         start = (wanted - 1) * per_page
         rows = list(offers.annotate(total=Window(Count("*"))).values_list("pk", "total")[start : start + per_page])
     if rows:
@@ -103,7 +106,7 @@ def offers_page(offers: QuerySet, number, per_page: int) -> Page:
         page = paginator.get_page(number)
     ids = list(page.object_list)
     by_id = Offer.objects.select_related("agreement__partner", "agreement__unit").in_bulk(ids)
-    page.object_list = [by_id[pk] for pk in ids]
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]  # one deleted in between is left out
     return page
 
 

@@ -32,11 +32,18 @@ def home(request: HttpRequest) -> HttpResponse:
         context["scope"] = get_scope(user)
         if context["officer_units"]:
             from agreements.views.officer import ending_soon
+            from reporting.views.entry import home_reports
 
             context["ending_soon"] = list(ending_soon(user)[:10])
+            # Each unit's reports still to send, with their due dates (Period.due_date) and status.
+            context["officer_reports"] = home_reports(user, context["officer_units"])
         context["reviewed_units_count"] = (
             Unit.objects.reviewable_by(user).count() if context["reviewer_units"] else 0
         )
+        if context["reviewer_units"]:
+            from reporting.views.entry import awaiting_review_count
+
+            context["awaiting_review_count"] = awaiting_review_count(user)
     return render(request, "home.html", context)
 
 

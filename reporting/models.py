@@ -1,6 +1,7 @@
 """Reporting: the TLĐ appendix forms as data, periods and deadlines, which units owe which form,
 submissions with their values and history, and the consolidated totals up the tree."""
 
+import calendar
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -51,11 +52,22 @@ class Form(models.Model):
         return self.versions.filter(is_current=True).first()
 
     def due_date_for(self, year: int, month: int | None) -> date:
-        if self.period_type == PeriodType.ONE_OFF:
+        """The due date of the period of `year` (and `month`, for a monthly form).
+
+        A one-off form is due either on its fixed date or, when it has a day and month (Phụ lục
+        01: 20/9), on that day of the year it is asked for. A day past the end of a short month
+        (31 for February) means the month's last day.
+        """
+        if self.period_type == PeriodType.ONE_OFF and not (self.due_day and self.due_month):
             return self.one_off_due_date
-        if self.period_type == PeriodType.MONTHLY:
-            return date(year, month, self.due_day)
-        return date(year, self.due_month, self.due_day)
+        month = month if self.period_type == PeriodType.MONTHLY else self.due_month
+        return date(year, month, min(self.due_day, calendar.monthrange(year, month)[1]))
+
+    def has_period_in(self, year: int) -> bool:
+        """Whether the form is reported for `year` (a one-off form with a fixed date: only its year)."""
+        if self.period_type == PeriodType.ONE_OFF and not (self.due_day and self.due_month):
+            return bool(self.one_off_due_date) and self.one_off_due_date.year == year
+        return True
 
 
 class FormVersion(models.Model):
@@ -396,3 +408,75 @@ class ConsolidatedTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.period_id}/{self.row_key}: {self.total}"
+
+
+# --- consolidation and compliance area: background exports -------------------------------------
+# (written by the consolidation/compliance helper; kept apart from the models above)
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    SUCCEEDED = "succeeded", _("Hoàn tất")
+    FAILED = "failed", _("Không thành công")
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """A job is seen by the person who started it, and by system administrators."""
+        from organizations.scoping import get_scope
+
+        if not user.is_authenticated:
+            return self.none()
+        if get_scope(user).is_system_admin:
+            return self
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    """Lượt xuất tệp: a large export (the national compliance list) written by a worker.
+
+    The page polls the job for its progress, then offers the file; the file is kept in private
+    storage (`MEDIA_ROOT/exports/`, random name) and served only to the person who asked.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("người xuất")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", verbose_name=_("kỳ"))
+    kind = models.CharField(_("loại tệp"), max_length=30, default="compliance")
+    filters = models.JSONField(_("bộ lọc"), default=dict, blank=True)
+    language = models.CharField(max_length=10, default="vi", editable=False)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    processed_rows = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
+    file_path = models.CharField(_("tệp kết quả"), max_length=255, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    started_at = models.DateTimeField(_("thời điểm bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lượt xuất tệp")
+        verbose_name_plural = _("lượt xuất tệp")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportJobStatus.SUCCEEDED, ExportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)

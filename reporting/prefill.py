@@ -20,6 +20,10 @@ Provider = Callable[["Submission"], tuple[Decimal | None, str]]  # noqa: F821
 PROVIDERS: dict[str, Provider] = {}
 
 
+# Sources that take an argument after a colon: `usage.institution_members:union_hotel`.
+PARAMETRIC_PROVIDERS: dict[str, Callable[[Submission, str], tuple[Decimal | None, str]]] = {}  # noqa: F821
+
+
 def provider(name: str):
     def register(function: Provider) -> Provider:
         PROVIDERS[name] = function
@@ -41,6 +45,9 @@ def prefill_values(submission) -> dict:
 def _resolve(source: str, submission) -> tuple[Decimal | None, str]:
     if source.startswith("sum:"):
         return _sum_of_form(source.removeprefix("sum:"), submission)
+    name, _colon, argument = source.partition(":")
+    if argument and name in PARAMETRIC_PROVIDERS:
+        return PARAMETRIC_PROVIDERS[name](submission, argument)
     function = PROVIDERS.get(source)
     if function is None:
         return None, ""
@@ -124,3 +131,41 @@ def usage_units_reached(submission):
         ).values("unit_id").distinct().count()
     )
     return Decimal(count), _("Công đoàn cơ sở trong đơn vị có số liệu sử dụng ưu đãi trong kỳ")
+
+
+# Phụ lục 03 splits the members who used union institutions by kind (hotel, university and
+# vocational school, cultural house, legal advice), which the monthly Phụ lục 02 does not: those
+# rows read the usage figures of the year by institution kind, e.g.
+# `usage.institution_members:union_university,vocational_school`.
+
+
+def _institution_usage(submission, kinds: str):
+    from agreements.choices import InstitutionKind
+
+    wanted = [kind.strip() for kind in kinds.split(",") if kind.strip()]
+    if not wanted or not set(wanted) <= set(InstitutionKind.values):
+        return None, ""
+    names = ", ".join(str(InstitutionKind(kind).label).lower() for kind in wanted)
+    return _usage(submission, institution__kind__in=wanted), names
+
+
+def institution_members(submission, kinds: str):
+    usages, names = _institution_usage(submission, kinds)
+    if usages is None:
+        return None, ""
+    total = usages.aggregate(t=Sum("members_count"))["t"]
+    return total, _("Số lượt đoàn viên sử dụng thiết chế công đoàn (%(kinds)s) đã nhập cho đơn vị trong kỳ") % {
+        "kinds": names}
+
+
+def institution_value(submission, kinds: str):
+    usages, names = _institution_usage(submission, kinds)
+    if usages is None:
+        return None, ""
+    total = usages.aggregate(t=Sum("value_million"))["t"]
+    return total, _("Giá trị giảm giá tại thiết chế công đoàn (%(kinds)s) đã nhập cho đơn vị trong kỳ (triệu đồng)") % {
+        "kinds": names}
+
+
+PARAMETRIC_PROVIDERS["usage.institution_members"] = institution_members
+PARAMETRIC_PROVIDERS["usage.institution_value"] = institution_value

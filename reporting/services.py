@@ -31,6 +31,7 @@ from reporting.models import (
     SubmissionTransition,
     SubmissionValue,
 )
+from reporting.selectors import REPORTS_CELL
 from reporting.validation import Cell, CellError, Issue, check, clean_cell
 
 
@@ -82,7 +83,7 @@ def periods_generate(*, year: int, forms: Iterable[Form] | None = None) -> list[
     for form in forms if forms is not None else Form.objects.filter(is_active=True):
         if form.period_type == PeriodType.MONTHLY:
             periods += [period_get_or_create(form=form, year=year, month=m) for m in range(1, 13)]
-        elif form.period_type == PeriodType.YEARLY or form.one_off_due_date and form.one_off_due_date.year == year:
+        elif form.has_period_in(year):
             periods.append(period_get_or_create(form=form, year=year))
     return periods
 
@@ -165,6 +166,8 @@ def submission_save(*, submission: Submission, cells: Mapping[Cell, object], com
         except CellError as exc:
             errors[(row_key, column)] = str(exc)
             continue
+        if (row_key, column) not in existing and cleaned in (None, "") and not (comments.get((row_key, column)) or "").strip():
+            continue  # a page posts every cell: an empty cell never typed in needs no row
         value = existing.get((row_key, column)) or SubmissionValue(submission=locked, row=row, column=column)
         if isinstance(cleaned, str):
             changed = value.text != cleaned
@@ -323,6 +326,8 @@ def totals_apply(submission: Submission, *, sign: int) -> None:
         for value in submission.values.select_related("row")
         if value.number is not None and value.row.aggregation == Aggregation.SUM
     ]
+    # One more cell counts the approved reports a total holds ("included units" read in O(1)).
+    cells.append((*REPORTS_CELL, 1))
     table = ConsolidatedTotal._meta.db_table
     sql = (
         f"INSERT INTO {table} (unit_id, period_id, row_key, {connection.ops.quote_name('column')}, total, contributors) "

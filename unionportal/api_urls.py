@@ -13,6 +13,13 @@ from agreements.api.views import (
     PartnerViewSet,
 )
 from organizations.api.views import UnitViewSet
+from reporting.api.views import (
+    ComplianceViewSet,
+    ConsolidationViewSet,
+    FormViewSet,
+    PeriodViewSet,
+    SubmissionViewSet,
+)
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -22,6 +29,11 @@ router.register("offers", OfferViewSet, basename="offer")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("usage", BenefitUsageViewSet, basename="usage")
+router.register("forms", FormViewSet, basename="form")
+router.register("periods", PeriodViewSet, basename="period")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("consolidations", ConsolidationViewSet, basename="consolidation")
+router.register("compliance", ComplianceViewSet, basename="compliance")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -1,7 +1,7 @@
 """The one reader and writer of numbers typed and shown the Vietnamese way: 1.234.567,5."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -37,12 +37,20 @@ def parse_number(raw) -> Decimal | None:
         raise NumberError(_("“%(value)s” không phải là số.") % {"value": raw}) from exc
 
 
-def format_number(number) -> str:
-    """1234.5 → "1.234,5"; whole numbers without decimals."""
+def format_number(number, places: int | None = None) -> str:
+    """1234.5 → "1.234,5"; whole numbers without decimals.
+
+    With `places`, always that many decimals, rounded half up (a share in %: 50 → "50,0").
+    """
     if number is None:
         return ""
     number = Decimal(number)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        digits = f"{abs(number):f}"
+    else:
+        digits = f"{abs(number).normalize():f}"
     sign = "-" if number < 0 else ""
-    integer, _dot, fraction = f"{abs(number).normalize():f}".partition(".")
+    integer, _dot, fraction = digits.partition(".")
     grouped = f"{int(integer):,}".replace(",", ".")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"

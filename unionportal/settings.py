@@ -207,6 +207,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set used by several fields called "status" (reporting API).
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStatusEnum": "reporting.choices.SubmissionStatus",
+        "ComplianceStatusEnum": "reporting.choices.ComplianceStatus",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

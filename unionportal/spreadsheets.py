@@ -8,9 +8,12 @@ every export goes through here, so they all behave the same way:
   are kept as empty rows so row numbers in error lists are the ones the user sees;
   import-export's own format classes are not used because tablib's CSV reader drops blank
   lines and raises on a ragged row.
-- Hostile files: a size limit, a row limit, a check that an .xlsx really is a zip and that its
-  declared uncompressed size is bounded (a 5 MB picture renamed .xlsx is refused in
-  Vietnamese). Full zip-bomb defences come with the file-upload hardening issue.
+- Hostile files (`check_xlsx`, before any XML parser sees the file): a size limit, a row limit,
+  a check that an .xlsx really is a zip (a 5 MB picture renamed .xlsx is refused in
+  Vietnamese), a bounded number of members, a bounded declared uncompressed size and
+  compression ratio (a zip bomb; `zipfile` never inflates a member past its declared size),
+  and no DTD in any XML member (an entity bomb: SpreadsheetML never needs a DTD). openpyxl
+  also parses through defusedxml, which is installed for that reason.
 - Columns (`SheetColumns`): headers are recognised diacritics- and case-insensitively, with
   technical aliases; unknown, repeated and missing columns are file-level errors.
 - Writing (`render_dataset`): every cell passes `safe_cell`, which drops control characters
@@ -31,6 +34,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -49,6 +53,13 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 300_000
 # The declared uncompressed size of all members of an .xlsx; a real 300,000-row file is ~60 MB.
 MAX_XLSX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+# A workbook is a dozen members (more with pictures); tens of thousands is a zip bomb's shape.
+MAX_XLSX_MEMBERS = 1_000
+# Sheet XML compresses 10-30 times, a sheet of identical empty styled cells ~100 times; a zip
+# bomb's filler compresses ~1,000 times. Checked for members above 1 MB only.
+MAX_XLSX_RATIO = 200
+_RATIO_CHECKED_FROM = 1024 * 1024
+_XML_MEMBER_SUFFIXES = (".xml", ".rels", ".vml")
 IMPORT_EXTENSIONS = ("xlsx", "csv")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -112,6 +123,22 @@ def safe_cell(value: object) -> object:
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def put_safe(cell, value: object) -> None:
+    """Write `value` into an openpyxl cell (also a write-only cell) through `safe_cell`.
+
+    A text `safe_cell` had to neutralise is stored as a text cell with Excel's own quote prefix
+    (what a leading apostrophe typed in Excel becomes): it shows and prints without the
+    apostrophe, is never run, and stays text when someone edits the cell.
+    """
+    cleaned = safe_cell(value)
+    if isinstance(cleaned, str) and cleaned.startswith("'") and cleaned != _CONTROL_CHARACTERS.sub("", value):
+        cell.value = cleaned[1:]
+        cell.data_type = "s"  # openpyxl would take a text starting with "=" for a formula
+        cell.quotePrefix = True
+        return
+    cell.value = cleaned
 
 
 def neutralise_formula(value: object) -> object:
@@ -225,22 +252,68 @@ def is_blank_row(values: Sequence[object]) -> bool:
     return all(v is None or v == "" for v in values)
 
 
-def _xlsx_rows(content: bytes) -> Iterable[Sequence[object]]:
-    import openpyxl
-
+def check_xlsx(content: bytes, *, max_uncompressed: int = MAX_XLSX_UNCOMPRESSED_BYTES) -> None:
+    """Refuse (SpreadsheetError, in Vietnamese) an .xlsx that is not a zip, a zip bomb or an XML
+    entity bomb, reading no more than each member's prolog."""
+    not_xlsx = _("Tệp không phải là tệp Excel .xlsx hợp lệ.")
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise SpreadsheetError(_("Tệp không phải là tệp Excel .xlsx hợp lệ."))
+        raise SpreadsheetError(not_xlsx)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            declared = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SpreadsheetError(_("Tệp không phải là tệp Excel .xlsx hợp lệ.")) from exc
-    if declared > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise SpreadsheetError(_("Tệp Excel giải nén ra quá lớn, không thể đọc."))
+            members = archive.infolist()
+            if len(members) > MAX_XLSX_MEMBERS:
+                raise SpreadsheetError(_("Tệp Excel có quá nhiều thành phần, không thể đọc."))
+            if sum(member.file_size for member in members) > max_uncompressed:
+                raise SpreadsheetError(_("Tệp Excel giải nén ra quá lớn, không thể đọc."))
+            for member in members:
+                if member.file_size > _RATIO_CHECKED_FROM and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
+                    raise SpreadsheetError(_("Tệp Excel giải nén ra quá lớn, không thể đọc."))
+            for member in members:
+                if member.filename.lower().endswith(_XML_MEMBER_SUFFIXES):
+                    _refuse_xml_declarations(archive, member)
+    except SpreadsheetError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as exc:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
+        raise SpreadsheetError(not_xlsx) from exc
+
+
+def _refuse_xml_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """A DTD (where entities and external references are declared) must come before the root
+    element, so parsing up to the first element with DTDs forbidden settles it."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    with archive.open(member) as stream:
+        try:
+            for _event in iterparse(stream, events=("start",), forbid_dtd=True):
+                return
+        except DefusedXmlException as exc:
+            raise SpreadsheetError(
+                _("Tệp Excel chứa khai báo XML không được phép (DTD, entity); tệp không được đọc.")
+            ) from exc
+        except ParseError as exc:
+            raise SpreadsheetError(
+                _("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")
+            ) from exc
+
+
+def load_xlsx(content: bytes, *, read_only: bool = True, data_only: bool = True,
+              max_uncompressed: int = MAX_XLSX_UNCOMPRESSED_BYTES):
+    """An openpyxl workbook of an uploaded .xlsx, after `check_xlsx`; damage → SpreadsheetError."""
+    import openpyxl
+
+    check_xlsx(content, max_uncompressed=max_uncompressed)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=read_only, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged file
         raise SpreadsheetError(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")) from exc
+
+
+def _xlsx_rows(content: bytes) -> Iterable[Sequence[object]]:
+    workbook = load_xlsx(content)
     try:
         sheet = workbook.worksheets[0]
         yield from sheet.iter_rows(values_only=True)
