@@ -123,4 +123,5 @@ def test_query_counts_do_not_grow_with_the_number_of_units(tree, actors, forms, 
             [(u.kind.name, u.province) for u in rows]
         counts.append(len(queries))
         assert len(rows) == min(50, expected) and expected == size + {"AG": 3, "HN": 1}[parent.code]
-    assert counts == [2, 2]
+    # 2 statements; on PostgreSQL the counts run in a serial-plan block (savepoint + SET LOCAL) → 6.
+    assert counts[0] == counts[1] and counts[0] <= 6
