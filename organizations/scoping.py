@@ -47,7 +47,8 @@ class UnitScope:
     def q(self, action: str, prefix: str = "") -> Q:
         """A filter for the units reachable by `action`; `prefix` leads from the model to its unit."""
         if self.is_system_admin:
-            return Q()
+            # Not an empty Q(): `Q() | other` would shrink to `other` when a model widens its scope.
+            return ~Q(pk__in=[])
         path = f"{prefix}path"
         pk = f"{prefix}id" if prefix else "pk"
         nothing = Q(pk__in=[])

@@ -44,6 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
             from reporting.views.entry import awaiting_review_count
 
             context["awaiting_review_count"] = awaiting_review_count(user)
+    if not context.get("assignments"):
+        from campaigns.views.public import campaign_banner
+
+        # During a phase of TLĐ's propaganda plan the members' and visitors' home page carries its banner.
+        context["campaign_banner"] = campaign_banner()
     return render(request, "home.html", context)
 
 

@@ -168,3 +168,81 @@ def _days(n):
     from datetime import timedelta
 
     return timedelta(days=n)
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A propaganda plan of a unit (no phase; add PhaseFactory(campaign=...) for one)."""
+
+    class Meta:
+        model = "campaigns.Campaign"
+
+    title = factory.Sequence(lambda n: f"Kế hoạch tuyên truyền số {n}")
+    unit = factory.SubFactory(UnitFactory)
+    themes = factory.LazyFunction(lambda: ["member_benefits"])
+    document_number = factory.Sequence(lambda n: f"{n}/KH-CĐ")
+    issued_on = factory.LazyFunction(lambda: _today())
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Phase"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = "Giai đoạn 1"
+    starts_on = factory.LazyFunction(lambda: _today() - _days(30))
+    ends_on = factory.LazyFunction(lambda: _today() + _days(300))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Milestone"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = "Mở chuyên mục"
+    due_on = factory.LazyFunction(lambda: _today() + _days(20))
+    binds_subtree = True
+
+
+class MediaOutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.MediaOutlet"
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Trang tin công đoàn {n}")
+    kind = "website"
+    url = factory.Sequence(lambda n: f"https://congdoan{n}.example.vn/")
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Section"
+
+    outlet = factory.SubFactory(MediaOutletFactory)
+    name = "Công đoàn vì lợi ích đoàn viên"
+    theme = "member_benefits"
+    opened_on = factory.LazyFunction(lambda: _today().replace(month=1, day=1))
+    weekly_quota = 2
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Article"
+
+    section = factory.SubFactory(SectionFactory)
+    title = factory.Sequence(lambda n: f"Bài viết số {n}")
+    url = factory.Sequence(lambda n: f"https://congdoan.example.vn/bai-{n}")
+    published_on = factory.LazyFunction(lambda: _today())
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Activity"
+
+    unit = factory.SubFactory(UnitFactory)
+    kind = "launch_conference"
+    title = factory.Sequence(lambda n: f"Hội nghị triển khai số {n}")
+    held_on = factory.LazyFunction(lambda: _today())
+    participants = 120

@@ -12,6 +12,14 @@ from agreements.api.views import (
     OutletViewSet,
     PartnerViewSet,
 )
+from campaigns.api.views import (
+    ActivityViewSet,
+    ArticleViewSet,
+    CampaignViewSet,
+    MediaOutletViewSet,
+    MilestoneViewSet,
+    SectionViewSet,
+)
 from organizations.api.views import UnitViewSet
 from reporting.api.views import (
     ComplianceViewSet,
@@ -34,6 +42,12 @@ router.register("periods", PeriodViewSet, basename="period")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("consolidations", ConsolidationViewSet, basename="consolidation")
 router.register("compliance", ComplianceViewSet, basename="compliance")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("media-outlets", MediaOutletViewSet, basename="media-outlet")
+router.register("sections", SectionViewSet, basename="section")
+router.register("articles", ArticleViewSet, basename="article")
+router.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

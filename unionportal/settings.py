@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SubmissionStatusEnum": "reporting.choices.SubmissionStatus",
         "ComplianceStatusEnum": "reporting.choices.ComplianceStatus",
+        # A section's theme and a plan's list of themes (campaigns API).
+        "ThemeEnum": "campaigns.choices.Theme",
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("don-vi/", include("organizations.urls")),
     path("", include("agreements.urls")),
     path("bao-cao/", include("reporting.urls")),
+    path("", include("campaigns.urls")),
     path("tai-khoan/", include("organizations.auth_urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("api/v1/", include("unionportal.api_urls")),

@@ -204,7 +204,7 @@ def test_it_refuses_to_run_on_a_live_server_without_force(settings):
 
 
 def test_an_app_without_a_demo_module_is_skipped():
-    modules = demo_modules(["organizations", "campaigns"])
+    modules = demo_modules(["organizations", "unionportal"])
 
     assert [m.__name__ for m in modules] == ["organizations.demo"]
 

@@ -314,7 +314,7 @@ def test_the_annual_report_opens_with_the_years_approved_monthly_figures(tree, a
     assert prefilled["national_fund_members"].number == 4
     assert prefilled["hotel_users"].number == 8 and prefilled["hotel_value"].number == Decimal("1.5")
     assert all(v.source == ValueSource.PREFILL and v.source_note for v in prefilled.values())
-    assert "conferences" not in prefilled  # campaigns does not provide it yet: no value, not zero
+    assert prefilled["conferences"].number == 0  # campaigns counts the unit's conferences: none this year
     assert "education_users" not in prefilled  # no usage of schools: nothing, not zero
 
 
