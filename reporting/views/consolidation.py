@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations.models import Province, Unit, UnitKind
 from organizations.scoping import UnitScope, get_scope
-from reporting.choices import ComplianceStatus
+from reporting.choices import ComplianceStatus, PeriodType
 from reporting.compliance_export import compliance_file_name, compliance_xlsx, export_job_start, sync_limit
 from reporting.models import ExportJob, ExportJobStatus, Form, Period
 from reporting.selectors import (
@@ -107,7 +107,9 @@ def _selection(request: HttpRequest) -> Selection:
         raise Http404
     if form is None:
         with_periods = set(Period.objects.order_by().values_list("form_id", flat=True).distinct())
-        form = next((f for f in forms if f.pk in with_periods), forms[0] if forms else None)
+        # The monthly report first: it is what reviewers follow from month to month.
+        candidates = sorted((f for f in forms if f.pk in with_periods), key=lambda f: f.period_type != PeriodType.MONTHLY)
+        form = candidates[0] if candidates else (forms[0] if forms else None)
     periods = list(Period.objects.filter(form=form).select_related("form").order_by("-starts_on")) if form else []
     wanted = params.get("ky", "").strip()
     # A period the form does not have (the form was just switched) falls back to the default.
