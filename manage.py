@@ -7,6 +7,10 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'unionportal.settings')
+    # manage.py is the developer's tool: without a DEBUG in the environment it runs as on a
+    # developer's machine. Servers (gunicorn, Celery) import the settings directly and stay off
+    # by default; a server's own environment sets DEBUG=0 for its manage.py commands too.
+    os.environ.setdefault('DEBUG', '1')
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
