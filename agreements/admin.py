@@ -23,7 +23,8 @@ from agreements.models import (
 )
 from organizations.models import Unit
 from organizations.scoping import MANAGE, VIEW, get_scope
-from unionportal.admin_site import ScopedModelAdmin, SystemAdminOnlyModelAdmin
+from unionportal.admin_site import ParentScopedInline, ScopedModelAdmin, SystemAdminOnlyModelAdmin
+from unionportal.history_admin import HistoryAdmin
 
 
 class ProgrammeAdmin(ScopedModelAdmin):
@@ -53,7 +54,7 @@ class ProgrammeAdmin(ScopedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class AgreementDocumentInline(admin.TabularInline):
+class AgreementDocumentInline(ParentScopedInline):
     model = AgreementDocument
     extra = 0
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -64,7 +65,7 @@ class AgreementDocumentInline(admin.TabularInline):
         return False
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(ParentScopedInline):
     model = Offer
     extra = 0
     fields = ["title", "category", "discount_kind", "discount_percent", "discount_amount", "special_price", "valid_until"]
@@ -80,7 +81,7 @@ class PartnerAdmin(ProgrammeAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ProgrammeAdmin):
+class AgreementAdmin(HistoryAdmin, ProgrammeAdmin):
     list_display = ["number", "title", "partner", "unit", "signed_on", "valid_from", "valid_until", "status_label"]
     list_filter = ["scope", "is_draft"]
     search_fields = ["number", "title", "partner__name"]

@@ -7,21 +7,15 @@ any other wrong value. Dates are typed dd/mm/yyyy; numbers accept Vietnamese com
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
-from pathlib import PurePath
 
-import filetype
 from django import forms
-from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, UnidentifiedImageError
 
 from agreements.choices import AgreementScope, DiscountKind
 from agreements.models import (
@@ -36,7 +30,8 @@ from agreements.models import (
 )
 from organizations.models import Province, Unit, Ward
 from organizations.scoping import get_scope
-from unionportal import numbers
+from unionportal import documents, numbers
+from unionportal.documents import DocumentUploadForm
 
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
@@ -243,65 +238,11 @@ class AgreementTerminateForm(forms.Form):
             PortalForm._style("", field)
 
 
-ALLOWED_DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-_PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
-
-
-class AgreementDocumentForm(forms.Form):
+class AgreementDocumentForm(DocumentUploadForm):
     """A scan of the signed agreement. The file's bytes decide what it is, never its name."""
 
-    file = forms.FileField(
-        label=gettext_lazy("Tệp văn bản (PDF, JPEG hoặc PNG)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png", "class": "form-control"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.AGREEMENT_DOCUMENT_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                _("Tệp lớn quá %(limit)s MB. Hãy quét lại với độ phân giải thấp hơn.")
-                % {"limit": f"{limit / (1024 * 1024):g}".replace(".", ",")}
-            )
-        upload.seek(0)
-        head = upload.read(8192)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        content_type = kind.mime if kind else ""
-        if content_type not in ALLOWED_DOCUMENT_TYPES:
-            raise ValidationError(
-                _("Tệp “%(name)s” không phải là PDF, JPEG hay PNG (hệ thống kiểm tra nội dung tệp, không dựa vào đuôi tên tệp).")
-                % {"name": upload.name}
-            )
-        if content_type in _PILLOW_FORMATS:
-            self._verify_image(upload, _PILLOW_FORMATS[content_type])
-        self.content_type = content_type
-        self.original_name = document_display_name(upload.name, content_type)
-        return upload
-
-    @staticmethod
-    def _verify_image(upload, expected_format: str) -> None:
-        try:
-            upload.seek(0)
-            with Image.open(io.BytesIO(upload.read())) as image:
-                actual = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            actual = None
-        finally:
-            upload.seek(0)
-        if actual != expected_format:
-            raise ValidationError(_("Ảnh bị hỏng hoặc không đọc được. Hãy quét lại và tải lên lần nữa."))
-
-
-def document_display_name(name: str, content_type: str) -> str:
-    """The original name made safe, its extension set to what the content really is."""
-    stem = PurePath(name.replace("\\", "/")).stem
-    try:
-        safe = get_valid_filename(stem)[:200]
-    except SuspiciousFileOperation:
-        safe = "van-ban"
-    return f"{safe}.{ALLOWED_DOCUMENT_TYPES[content_type]}"
+    allowed_types = (documents.PDF, documents.JPEG, documents.PNG)
+    max_bytes_setting = "AGREEMENT_DOCUMENT_MAX_BYTES"
 
 
 class OfferForm(PortalForm):

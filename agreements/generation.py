@@ -31,6 +31,7 @@ from agreements.models import Agreement, Offer, Outlet, Partner
 from organizations.choices import UnitKindCode
 from organizations.models import Province, Unit, UnitKind, Ward
 from organizations.reference_data import ensure_reference_data
+from unionportal import audit
 from unionportal.text import fold
 
 BRANDS = [
@@ -346,7 +347,9 @@ def _agreements(rng, partner_rows, provinces: list[int], today: date, batch_size
     through = Agreement.provinces.through
     for start in range(0, len(pending), batch_size):
         chunk = pending[start:start + batch_size]
-        Agreement.objects.bulk_create([a for a, *_ in chunk], batch_size=batch_size)
+        # Generated volume data for measurements, not anybody's change: no audit history.
+        with audit.unaudited("generate_catalogue_data: generated agreements for measurements"):
+            Agreement.objects.bulk_create([a for a, *_ in chunk], batch_size=batch_size)
         links = [through(agreement_id=a.pk, province_id=code) for a, _, listed in chunk for code in listed]
         through.objects.bulk_create(links, batch_size=batch_size)
         counts.agreement_provinces += len(links)

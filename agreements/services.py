@@ -22,6 +22,8 @@ from agreements.choices import ComplaintStatus
 from agreements.models import Agreement, AgreementDocument, Offer, Outlet, OutletComplaint, OutletInspection
 from organizations.choices import Role
 from organizations.models import Unit, User
+from outbox import services as outbox
+from unionportal.documents import save_with_file
 
 # --- catalogue ----------------------------------------------------------------------------------
 # Members' reports about outlets; the officers' queue answers them with its own services.
@@ -105,6 +107,7 @@ def agreement_terminate(*, agreement: Agreement, on: date, reason: str, by: User
     agreement.terminated_on = on
     agreement.termination_reason = reason
     agreement.full_clean()
+    agreement._history_user = by  # the audit history names who ended it, even outside a request
     agreement.save(update_fields=["terminated_on", "termination_reason", "updated_at"])
     officer_log.info("agreement %s terminated on %s by user %s", agreement.pk, on, by.pk)
     return agreement
@@ -122,15 +125,7 @@ def agreement_document_add(
         size=upload.size,
         uploaded_by=by,
     )
-    document.file.save("scan", upload, save=False)
-    try:
-        document.full_clean()
-        document.save()
-    except Exception:
-        # A file with no row pointing at it would never be served nor cleaned up.
-        document.file.delete(save=False)
-        raise
-    return document
+    return save_with_file(document, upload)
 
 
 @transaction.atomic
@@ -281,14 +276,17 @@ class PreparedImport:
         return len(self.row_numbers)
 
 
-def import_file_prepare(*, resource: str, content: bytes, filename: str) -> PreparedImport:
-    """Read an upload for `resource` ("doi-tac", "uu-dai", "diem-ban", "su-dung").
+def import_file_prepare(
+    *, resource: str | type[ProgrammeResource], content: bytes, filename: str, max_rows: int = IMPORT_MAX_ROWS
+) -> PreparedImport:
+    """Read an upload for `resource` ("doi-tac", "uu-dai", "diem-ban", "su-dung", or a resource
+    class of another app, such as campaigns' articles, which builds its own importer).
 
     Raises `SpreadsheetError` for a file that cannot be read at all; wrong columns come back as
     file-level problems.
     """
-    resource_class = RESOURCES[resource]
-    raw = spreadsheets.read_spreadsheet(content, filename, max_rows=IMPORT_MAX_ROWS)
+    resource_class = RESOURCES[resource] if isinstance(resource, str) else resource
+    raw = spreadsheets.read_spreadsheet(content, filename, max_rows=max_rows)
     columns = resource_class.sheet_columns()
     matched, messages = columns.match(raw.headers)
     problems = [ImportProblem(row=None, column="", message=m) for m in messages]
@@ -305,20 +303,23 @@ def import_file_prepare(*, resource: str, content: bytes, filename: str) -> Prep
             row_numbers.append(offset + 2)
         if not rows:
             problems.append(ImportProblem(row=None, column="", message=_("Tệp không có dòng dữ liệu nào.")))
-    return PreparedImport(resource, tablib.Dataset(*rows, headers=headers), row_numbers, problems)
+    return PreparedImport(resource_class.slug, tablib.Dataset(*rows, headers=headers), row_numbers, problems)
 
 
 def import_file_check(
-    *, prepared: PreparedImport, user: User, unit: Unit, progress=None
+    *, prepared: PreparedImport, user: User, unit: Unit, progress=None, importer: ProgrammeResource | None = None
 ) -> ImportOutcome:
     """The dry run: every row is read, validated and even written in a transaction that is
     rolled back, batch by batch, outside any longer transaction, so `progress(rows_done)` can
-    be committed (and seen by the job page) after each batch. Nothing stays written."""
+    be committed (and seen by the job page) after each batch. Nothing stays written.
+
+    `importer`: a resource the caller built because it needs more than the user and the unit
+    (campaigns' articles need their section); by default `RESOURCES[prepared.resource]`."""
     outcome = ImportOutcome(resource=prepared.resource, dry_run=True, rows=prepared.rows,
                             problems=list(prepared.problems))
     if prepared.problems:
         return outcome
-    resource = RESOURCES[prepared.resource](user=user, unit=unit)
+    resource = importer if importer is not None else RESOURCES[prepared.resource](user=user, unit=unit)
     data = list(prepared.dataset)
     for start in range(0, len(data), IMPORT_CHECK_BATCH):
         batch = tablib.Dataset(*data[start : start + IMPORT_CHECK_BATCH], headers=prepared.dataset.headers)
@@ -330,14 +331,17 @@ def import_file_check(
     return outcome
 
 
-def import_file_apply(*, prepared: PreparedImport, user: User, unit: Unit) -> ImportOutcome:
+def import_file_apply(
+    *, prepared: PreparedImport, user: User, unit: Unit, importer: ProgrammeResource | None = None
+) -> ImportOutcome:
     """Write the whole file in one transaction: any bad row, or any write the database
-    refuses, and nothing at all is written (`outcome.applied` is False)."""
+    refuses, and nothing at all is written (`outcome.applied` is False). `importer`: as for
+    `import_file_check`."""
     outcome = ImportOutcome(resource=prepared.resource, dry_run=False, rows=prepared.rows,
                             problems=list(prepared.problems))
     if prepared.problems:
         return outcome
-    resource = RESOURCES[prepared.resource](user=user, unit=unit)
+    resource = importer if importer is not None else RESOURCES[prepared.resource](user=user, unit=unit)
     resource.row_numbers = prepared.row_numbers
     try:
         # import-export opens the transaction and rolls it back on any error.
@@ -408,7 +412,8 @@ def import_job_start(
         raise ValidationError(_("Tệp này đã được xác nhận nhập.")) from exc
     from agreements.tasks import run_import_job
 
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    # Through the outbox: with Redis down the job waits and starts once Redis is back.
+    outbox.enqueue(run_import_job, args=[job.pk])
     return job
 
 

@@ -1,32 +1,77 @@
 """Campaigns in the administration site, scoped like everything else: administrators see their
-subtree's records and change what their unit scope manages (ScopedModelAdmin)."""
+subtree's records and change what their unit scope manages (ScopedModelAdmin). The files of a
+plan are listed read-only: they are uploaded on the plan's page, which checks their content."""
 
 from django.contrib import admin
 
-from campaigns.models import Activity, Article, Campaign, MediaOutlet, Milestone, MilestoneCompletion, Phase, Section
-from unionportal.admin_site import ScopedModelAdmin
+from agreements.models import Partner
+from campaigns.models import (
+    Activity,
+    Article,
+    Campaign,
+    CampaignDocument,
+    MediaOutlet,
+    Milestone,
+    MilestoneCompletion,
+    Phase,
+    Section,
+)
+from unionportal.admin_site import ParentScopedInline, ScopedModelAdmin
 
 
-class PhaseInline(admin.TabularInline):
+class CampaignScopedAdmin(ScopedModelAdmin):
+    """Choices stay inside the administrator's scope: the record's owner (its unit, or the plan,
+    outlet or section it hangs from) among what they manage, anything it merely refers to (the
+    plan it implements, the partners at a fair) among what they see. A raw id typed by hand is
+    checked against the same choices, so nothing can be moved out of the scope."""
+
+    def _owner_field(self) -> str:
+        return self.model._default_manager.all().unit_field.split("__")[0]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if db_field.name == self._owner_field():
+            kwargs["queryset"] = manager.manageable_by(request.user)
+        elif hasattr(manager, "visible_to"):
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Partner:
+            kwargs["queryset"] = Partner.objects.visible_to(request.user).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PhaseInline(ParentScopedInline):
     model = Phase
-    extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ParentScopedInline):
     model = Milestone
-    extra = 0
+
+
+class CampaignDocumentInline(ParentScopedInline):
+    model = CampaignDocument
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    # Uploaded on the plan's page, which checks the content; deleted there, with the stored file.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedModelAdmin):
+class CampaignAdmin(CampaignScopedAdmin):
     list_display = ["title", "unit", "document_number", "issued_on"]
     search_fields = ["title", "document_number"]
     raw_id_fields = ["unit", "implements"]
-    inlines = [PhaseInline, MilestoneInline]
+    inlines = [PhaseInline, MilestoneInline, CampaignDocumentInline]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedModelAdmin):
+class MilestoneAdmin(CampaignScopedAdmin):
     list_display = ["title", "campaign", "due_on", "binds_subtree"]
     raw_id_fields = ["campaign"]
 
@@ -47,7 +92,7 @@ class MilestoneCompletionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MediaOutlet)
-class MediaOutletAdmin(ScopedModelAdmin):
+class MediaOutletAdmin(CampaignScopedAdmin):
     list_display = ["name", "kind", "unit"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -55,14 +100,14 @@ class MediaOutletAdmin(ScopedModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ScopedModelAdmin):
+class SectionAdmin(CampaignScopedAdmin):
     list_display = ["name", "outlet", "theme", "opened_on", "weekly_quota", "runs_banner"]
     list_filter = ["theme", "runs_banner"]
     raw_id_fields = ["outlet", "campaign"]
 
 
 @admin.register(Article)
-class ArticleAdmin(ScopedModelAdmin):
+class ArticleAdmin(CampaignScopedAdmin):
     list_display = ["title", "section", "published_on", "in_print"]
     date_hierarchy = "published_on"
     raw_id_fields = ["section"]
@@ -70,7 +115,7 @@ class ArticleAdmin(ScopedModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedModelAdmin):
+class ActivityAdmin(CampaignScopedAdmin):
     list_display = ["title", "kind", "unit", "held_on", "participants"]
     list_filter = ["kind"]
     raw_id_fields = ["unit", "campaign"]

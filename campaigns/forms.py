@@ -10,19 +10,19 @@ from django.utils.translation import gettext_lazy
 from agreements.forms import DateField, PortalForm, recording_units
 from agreements.models import Partner
 from campaigns.choices import Theme
-from campaigns.models import Activity, Article, Campaign, MediaOutlet, Section
+from campaigns.feeds import MAX_FEED_BYTES
+from campaigns.models import Activity, Article, Campaign, MediaOutlet, Phase, Section
+from unionportal import documents, spreadsheets
+from unionportal.documents import DocumentUploadForm
 
 
 class CampaignForm(PortalForm):
-    """A plan and its first phase (more phases in the administration site)."""
+    """A plan's own fields, on the page that creates it and the page that edits it; its phases
+    come in `PhaseFormSet` on the same page."""
 
     themes = forms.MultipleChoiceField(
         label=gettext_lazy("Chủ đề"), choices=Theme.choices, widget=forms.CheckboxSelectMultiple
     )
-    phase_name = forms.CharField(label=gettext_lazy("Giai đoạn"), max_length=100, required=False,
-                                 initial=gettext_lazy("Giai đoạn 1"))
-    phase_starts_on = DateField(label=gettext_lazy("Giai đoạn từ ngày"), required=False)
-    phase_ends_on = DateField(label=gettext_lazy("Giai đoạn đến ngày"), required=False)
 
     class Meta:
         model = Campaign
@@ -33,28 +33,79 @@ class CampaignForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_unit()
-        self.fields["implements"].queryset = Campaign.objects.visible_to(self.user).select_related("unit")
+        upper = Campaign.objects.visible_to(self.user)
+        if self.instance.implements_id:
+            # The plan it implements stays on offer even when the editor cannot open it, or saving
+            # the page would silently drop the link.
+            upper = upper | Campaign.objects.filter(pk=self.instance.implements_id)
+        if self.instance.pk:
+            upper = upper.exclude(pk=self.instance.pk)
+        self.fields["implements"].queryset = upper.select_related("unit")
         self.fields["implements"].label_from_instance = lambda c: f"{c.title} ({c.unit.name})"
+        # Whether the chosen plan is an upper unit's is checked by Campaign.clean().
+
+
+class PhaseForm(PortalForm):
+    """One phase of a plan (phase 1: 07/2017–05/2018), a row of `PhaseFormSet`."""
+
+    class Meta:
+        model = Phase
+        fields = ["name", "starts_on", "ends_on"]
 
     def clean(self):
         cleaned = super().clean()
-        unit = cleaned.get("unit") or getattr(self.instance, "unit", None)
-        upper = cleaned.get("implements")
-        if upper and unit and not (unit.path.startswith(upper.unit.path) and unit.depth > upper.unit.depth):
-            self.add_error("implements", _("Chỉ thực hiện được kế hoạch của đơn vị cấp trên."))
-        starts, ends = cleaned.get("phase_starts_on"), cleaned.get("phase_ends_on")
-        if bool(starts) != bool(ends):
-            self.add_error("phase_ends_on" if starts else "phase_starts_on", _("Ghi cả ngày bắt đầu và ngày kết thúc."))
-        elif starts and ends and ends < starts:
-            self.add_error("phase_ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return cleaned
 
-    def phase(self) -> dict | None:
-        data = self.cleaned_data
-        if not data.get("phase_starts_on"):
-            return None
-        return {"name": data.get("phase_name") or _("Giai đoạn 1"), "starts_on": data["phase_starts_on"],
-                "ends_on": data["phase_ends_on"]}
+    def validate_constraints(self):
+        # The date check above already says it next to the field; do not repeat it on top.
+        if "ends_on" not in self.errors:
+            super().validate_constraints()
+
+
+PHASE_EXTRA_ROWS = 2
+
+_BasePhaseFormSet = forms.inlineformset_factory(
+    Campaign, Phase, form=PhaseForm, fields=["name", "starts_on", "ends_on"], extra=PHASE_EXTRA_ROWS,
+    can_delete=True,
+)
+
+
+class PhaseFormSet(_BasePhaseFormSet):
+    """The phases of a plan as rows of a table: change a row, tick “Xóa” to remove it, fill one of
+    the blank rows to add one (a blank row is ignored). The blank rows come named “Giai đoạn n”."""
+
+    def __init__(self, data=None, *, instance: Campaign, user, **kwargs):
+        existing = instance.phases.count() if instance.pk else 0
+        initial = [{"name": _("Giai đoạn %(number)d") % {"number": existing + n}} for n in range(1, PHASE_EXTRA_ROWS + 1)]
+        super().__init__(data, instance=instance, prefix="phases", initial=initial, form_kwargs={"user": user}, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The columns have headings; these labels are for screen readers, one per row.
+        if i == 0:
+            labels = (_("Tên giai đoạn"), _("Giai đoạn từ ngày"), _("Giai đoạn đến ngày"))
+        else:
+            n = {"n": i + 1}
+            labels = (_("Tên giai đoạn thứ %(n)d") % n, _("Giai đoạn thứ %(n)d từ ngày") % n,
+                      _("Giai đoạn thứ %(n)d đến ngày") % n)
+        for name, label in zip(("name", "starts_on", "ends_on"), labels, strict=True):
+            form.fields[name].label = label
+        return form
+
+    def changes(self) -> tuple[list[Phase], list[Phase]]:
+        """After `is_valid()`: the phases to save (new or changed) and the phases to remove."""
+        to_save = self.save(commit=False)
+        return to_save, list(self.deleted_objects)
+
+
+class CampaignDocumentForm(DocumentUploadForm):
+    """A file of the plan: the signed plan itself, an annex, the upper unit's letter."""
+
+    allowed_types = (documents.PDF, documents.DOCX, documents.JPEG, documents.PNG)
+    max_bytes_setting = "CAMPAIGN_DOCUMENT_MAX_BYTES"
 
 
 class MilestoneForm(forms.Form):
@@ -123,11 +174,22 @@ class ArticleFileForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp (.xlsx hoặc .csv)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}))
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if refused := spreadsheets.check_upload(upload.name, upload.size):
+            raise forms.ValidationError(refused)
+        return upload
+
 
 class FeedFileForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp RSS/Atom (.xml)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xml,.rss,.atom", "class": "form-control"}))
-    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa nhập"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FEED_BYTES:
+            raise forms.ValidationError(_("Tệp lớn quá %(limit)d MB.") % {"limit": MAX_FEED_BYTES // (1024 * 1024)})
+        return upload
 
 
 __all__ = ["recording_units"]

@@ -1,10 +1,10 @@
 """Propaganda campaigns (Ban Tuyên giáo): plans cascading down the tree, milestones, media outlets,
 sections with their weekly quota of articles, articles, and activities counted in the reports."""
 
-import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.choices import ActivityKind, OutletKind, Theme
 from organizations.models import Unit
 from organizations.scoping import ScopedQuerySet
+from unionportal.documents import private_storage, random_name
 
 
 class CampaignQuerySet(ScopedQuerySet):
@@ -24,15 +25,14 @@ class CampaignQuerySet(ScopedQuerySet):
         return self.filter(phases__starts_on__lte=day, phases__ends_on__gte=day).distinct()
 
     def visible_to(self, user):
-        # Besides the scope, TLĐ's plans are visible to every unit: they are what the units implement.
+        # Besides the scope, the plans of every unit above the user's are visible: they are what the
+        # units below implement (TLĐ's plan, the province's plan that a district carries out).
         from organizations.scoping import get_scope
 
         scope = get_scope(user)
         if scope.is_empty:
             return self.none()
-        if scope.is_system_admin:
-            return self.all()  # scope.q() is an empty Q, which `| Q(...)` would narrow to TLĐ's plans
-        return self.filter(scope.q("view", "unit__") | Q(unit__depth=1))
+        return self.filter(scope.q("view", "unit__") | scope.upward_q("unit__"))
 
 
 class Campaign(models.Model):
@@ -65,6 +65,14 @@ class Campaign(models.Model):
     def theme_labels(self) -> list[str]:
         return [str(Theme(code).label) for code in self.themes if code in Theme.values]
 
+    def clean(self):
+        # Plans cascade down the tree: a plan implements only a plan of a unit above its own
+        # (which also rules out implementing itself or a plan below, so no cycle can form).
+        if self.implements_id and self.unit_id:
+            upper, unit = self.implements.unit, self.unit
+            if not (unit.path.startswith(upper.path) and unit.depth > upper.depth):
+                raise ValidationError({"implements": _("Chỉ thực hiện được kế hoạch của đơn vị cấp trên.")})
+
 
 class Phase(models.Model):
     """Giai đoạn: a phase of a plan (phase 1: 07/2017–05/2018)."""
@@ -90,18 +98,38 @@ class Phase(models.Model):
 
 
 def campaign_document_upload_to(instance, filename: str) -> str:
-    return f"campaigns/{uuid.uuid4().hex}"
+    return random_name("campaigns")
+
+
+class CampaignDocumentQuerySet(ScopedQuerySet):
+    unit_field = "campaign__unit"
+
+    def visible_to(self, user):
+        # Whoever sees the plan reads its documents, TLĐ's plans included (CampaignQuerySet).
+        return self.filter(campaign__in=Campaign.objects.visible_to(user))
 
 
 class CampaignDocument(models.Model):
-    """Văn bản kèm theo kế hoạch (PDF, scans), stored under a random name."""
+    """Văn bản kèm theo kế hoạch: the signed plan, its annexes or the upper unit's letter (PDF, Word,
+    scans), stored under a random name in the private storage and streamed only to those who see
+    the plan."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(_("tệp"), upload_to=campaign_document_upload_to)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="documents", verbose_name=_("kế hoạch")
+    )
+    file = models.FileField(_("tệp"), upload_to=campaign_document_upload_to, storage=private_storage)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("người tải lên")
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+
+    objects = CampaignDocumentQuerySet.as_manager()
 
     class Meta:
+        ordering = ["uploaded_at", "pk"]
         verbose_name = _("văn bản kèm kế hoạch")
         verbose_name_plural = _("văn bản kèm kế hoạch")
 

@@ -1,32 +1,77 @@
-"""Writes of the campaigns app that touch several records: a plan with its first phase, a unit
-completing a milestone, and importing articles into a section (from a spreadsheet or a feed)."""
+"""Writes of the campaigns app that touch several records: a plan with its phases, the files
+attached to a plan, a unit completing a milestone, and importing articles into a section (from a
+spreadsheet or a feed)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from campaigns.models import Article, Campaign, Milestone, MilestoneCompletion, Phase, Section
-from organizations.models import Unit
+from agreements.services import (
+    ImportOutcome,
+    PreparedImport,
+    import_file_apply,
+    import_file_check,
+    import_file_prepare,
+)
+from campaigns.models import Article, Campaign, CampaignDocument, Milestone, MilestoneCompletion, Phase, Section
+from campaigns.resources import ArticleResource
+from organizations.models import Unit, User
+from unionportal.documents import delete_with_file, save_with_file
 
 # --- officer ---
 
 
 @transaction.atomic
-def campaign_create(*, campaign: Campaign, phase: dict | None = None, by=None) -> Campaign:
-    """Save a new plan and, when given, its first phase (name, starts_on, ends_on)."""
+def campaign_create(*, campaign: Campaign, phases: Iterable[Phase] = (), by: User | None = None) -> Campaign:
+    """Save a new plan with its phases: all of them, or nothing."""
+    return _campaign_save(campaign, phases=phases, removed_phases=())
+
+
+@transaction.atomic
+def campaign_update(
+    *, campaign: Campaign, phases: Iterable[Phase] = (), removed_phases: Iterable[Phase] = (), by: User | None = None
+) -> Campaign:
+    """Save an edited plan: its own fields, its new and changed phases, and drop the phases struck
+    out. Nothing is written unless all of it is valid."""
+    return _campaign_save(campaign, phases=phases, removed_phases=removed_phases)
+
+
+def _campaign_save(campaign: Campaign, *, phases: Iterable[Phase], removed_phases: Iterable[Phase]) -> Campaign:
     campaign.full_clean()
     campaign.save()
-    if phase:
-        item = Phase(campaign=campaign, **phase)
-        item.full_clean()
-        item.save()
+    for phase in removed_phases:
+        if phase.campaign_id != campaign.pk:
+            raise ValueError(f"phase {phase.pk} is not a phase of plan {campaign.pk}")
+        phase.delete()
+    for phase in phases:
+        phase.campaign = campaign
+        phase.full_clean()
+        phase.save()
     return campaign
+
+
+@transaction.atomic
+def campaign_document_add(
+    *, campaign: Campaign, upload: UploadedFile, content_type: str, original_name: str, by: User
+) -> CampaignDocument:
+    """Attach a file whose content the caller has checked (unionportal.documents); the stored
+    name is random, the original one only a label."""
+    document = CampaignDocument(
+        campaign=campaign, original_name=original_name[:255], content_type=content_type, size=upload.size,
+        uploaded_by=by,
+    )
+    return save_with_file(document, upload)
+
+
+@transaction.atomic
+def campaign_document_delete(*, document: CampaignDocument, by: User) -> None:
+    """Remove a file from its plan; the stored file goes once the deletion is committed."""
+    delete_with_file(document)
 
 
 @transaction.atomic
@@ -39,98 +84,44 @@ def milestone_complete(*, milestone: Milestone, unit: Unit, done_on: date, note:
 
 
 # --- article import ---
+# A spreadsheet (.xlsx/.csv) or a feed file (campaigns.feeds) becomes rows for one resource,
+# `campaigns.resources.ArticleResource`, run by the programme's import machinery
+# (agreements.services, "imports"): a check lists every bad row and writes nothing, a write
+# is all or nothing.
 
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """One article as read from a file row or a feed entry, not yet checked.
-
-    `row` is what the user sees (the spreadsheet row number, or the feed entry number);
-    `published` is a date, or the raw text when it could not be read as one.
-    """
-
-    row: int
-    title: str
-    url: str
-    published: date | str | None
-    in_print: bool | str | None = False
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
+# Checked and written within the request, never as a background job (agreements' ImportJob
+# knows a unit, not a section): a section carries a few articles a week, and 5,000 rows are
+# checked in under a second and written in about half of one, so a longer file is refused.
+ARTICLE_IMPORT_MAX_ROWS = 5000
 
 
 @dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    articles: list[Article] = field(default_factory=list)
-    created: int = 0
+class ArticleImport:
+    """What a check found (or a write did), and the articles a check would write, each with its
+    row or entry number (the first `PREVIEW_ROWS` of them)."""
 
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
+    outcome: ImportOutcome
+    preview: list[tuple[int, Article]] = field(default_factory=list)
 
 
-COLUMN_TITLE = "Tiêu đề"
-COLUMN_URL = "Địa chỉ bài"
-COLUMN_DATE = "Ngày đăng"
-COLUMN_PRINT = "Báo in"
+def article_file_prepare(*, content: bytes, filename: str) -> PreparedImport:
+    """Read an .xlsx/.csv of articles; raises `SpreadsheetError` for a file that cannot be read."""
+    return import_file_prepare(
+        resource=ArticleResource, content=content, filename=filename, max_rows=ARTICLE_IMPORT_MAX_ROWS
+    )
 
 
-def articles_import(*, section: Section, rows: list[ArticleRow], dry_run: bool, by=None) -> ImportResult:
-    """Check every row, then (unless `dry_run` or a row is wrong) create them all, or none.
+def articles_import(*, section: Section, prepared: PreparedImport, user: User, dry_run: bool,
+                    feed: bool = False) -> ArticleImport:
+    """Check every row (`dry_run`), or write them all into `section`, or none.
 
-    A row is wrong when its title is missing, its date could not be read, its URL is not a web
-    address, appears twice in the file or is already an article of the section.
+    A row is wrong when its title or date is missing or unreadable, its URL is not a web address,
+    appears twice in the file or is already an article of the section. `feed`: the rows are the
+    numbered entries of a feed file (the messages say "mục", not "dòng").
     """
-    result = ImportResult()
-    validate_url = URLValidator(schemes=["http", "https"])
-    urls = [row.url for row in rows if row.url]
-    existing = set(Article.objects.filter(section=section, url__in=urls).values_list("url", flat=True))
-    first_row_of: dict[str, int] = {}
-    for row in rows:
-        errors: list[RowError] = []
-        title = (row.title or "").strip()
-        if not title:
-            errors.append(RowError(row.row, COLUMN_TITLE, _("Thiếu tiêu đề bài viết.")))
-        elif len(title) > 500:
-            errors.append(RowError(row.row, COLUMN_TITLE, _("Tiêu đề dài quá 500 ký tự.")))
-        url = (row.url or "").strip()
-        if not url:
-            errors.append(RowError(row.row, COLUMN_URL, _("Thiếu địa chỉ bài viết.")))
-        else:
-            try:
-                validate_url(url)
-            except ValidationError:
-                errors.append(RowError(row.row, COLUMN_URL, _("“%(url)s” không phải là địa chỉ web hợp lệ.") % {"url": url}))
-            else:
-                if url in first_row_of:
-                    errors.append(RowError(row.row, COLUMN_URL, _("Địa chỉ bài trùng với dòng %(row)d của tệp.") % {"row": first_row_of[url]}))
-                elif url in existing:
-                    errors.append(RowError(row.row, COLUMN_URL, _("Chuyên mục đã có bài viết với địa chỉ này.")))
-                first_row_of.setdefault(url, row.row)
-        if not isinstance(row.published, date):
-            if row.published in (None, ""):
-                errors.append(RowError(row.row, COLUMN_DATE, _("Thiếu ngày đăng.")))
-            else:
-                errors.append(RowError(
-                    row.row, COLUMN_DATE,
-                    _("“%(value)s” không phải là ngày hợp lệ (ghi ngày/tháng/năm, ví dụ 31/12/2026).") % {"value": row.published},
-                ))
-        if not isinstance(row.in_print, bool) and row.in_print not in (None, ""):
-            errors.append(RowError(row.row, COLUMN_PRINT, _("Ghi “Có” hoặc “Không”.")))
-        if errors:
-            result.errors.extend(errors)
-            continue
-        result.articles.append(Article(
-            section=section, title=title, url=url, published_on=row.published, in_print=bool(row.in_print),
-        ))
-    if result.errors or dry_run:
-        return result
-    with transaction.atomic():
-        Article.objects.bulk_create(result.articles)
-    result.created = len(result.articles)
-    return result
+    importer = ArticleResource(user=user, section=section, feed=feed)
+    unit = section.outlet.unit
+    if dry_run:
+        outcome = import_file_check(prepared=prepared, user=user, unit=unit, importer=importer)
+        return ArticleImport(outcome, importer.preview if outcome.is_valid else [])
+    return ArticleImport(import_file_apply(prepared=prepared, user=user, unit=unit, importer=importer))

@@ -2,14 +2,18 @@
 
 from django.urls import path
 
-from campaigns.views import officer
+from campaigns.views import officer, plans
 
 P = "tuyen-truyen/quan-ly/"
 
 urlpatterns = [
     path(f"{P}ke-hoach/", officer.campaign_list, name="campaign-list"),
-    path(f"{P}ke-hoach/them/", officer.campaign_create, name="campaign-create"),
+    path(f"{P}ke-hoach/them/", plans.campaign_create, name="campaign-create"),
     path(f"{P}ke-hoach/<int:pk>/", officer.campaign_detail, name="campaign-detail"),
+    path(f"{P}ke-hoach/<int:pk>/sua/", plans.campaign_update, name="campaign-update"),
+    path(f"{P}ke-hoach/<int:pk>/van-ban/them/", plans.document_upload, name="document-upload"),
+    path(f"{P}van-ban/<int:pk>/tai-ve/", plans.document_download, name="document-download"),
+    path(f"{P}van-ban/<int:pk>/xoa/", plans.document_delete, name="document-delete"),
     path(f"{P}ke-hoach/<int:pk>/moc/them/", officer.milestone_create, name="milestone-create"),
     path(f"{P}moc/<int:pk>/hoan-thanh/", officer.milestone_complete, name="milestone-complete"),
     path(f"{P}bao-chi/", officer.outlet_list, name="outlet-list"),

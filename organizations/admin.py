@@ -9,6 +9,7 @@ from organizations.choices import Role
 from organizations.models import Department, Province, RoleAssignment, Unit, UnitKind, User
 from organizations.scoping import get_scope
 from unionportal.admin_site import ScopedModelAdmin, SystemAdminOnlyModelAdmin
+from unionportal.history_admin import HistoryAdmin
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -42,7 +43,7 @@ class UnitAdminForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedModelAdmin):
+class UnitAdmin(HistoryAdmin, ScopedModelAdmin):
     form = UnitAdminForm
     list_display = ["code", "name", "kind", "province", "depth", "is_active"]
     list_filter = ["kind", "is_active", "province"]
@@ -59,6 +60,12 @@ class UnitAdmin(ScopedModelAdmin):
                 return form_class(*args, **kw)
 
         return RequestForm
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # `parent_code` only places a new unit (the form drops it for an existing one): listing it
+        # on the change page, or on a version in the history, would fail to render.
+        return [f for f in fields if f != "parent_code"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -1,6 +1,21 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from organizations.models import User
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """Refuses any login to an account locked from the caller's address (django-axes).
+
+    Listed first in AUTHENTICATION_BACKENDS. An in-process check with no request (a management
+    command, a test calling `authenticate()` directly) has no address to lock and passes on to
+    the next backend, where django-axes' own backend would raise instead.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class EmailOrUsernameBackend(ModelBackend):

@@ -9,6 +9,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from organizations.choices import DepartmentKind, Role
 from organizations.scoping import ScopedQuerySet
+from unionportal import audit
 from unionportal.text import fold
 
 
@@ -64,7 +65,7 @@ class UnitKind(models.Model):
         return self.name
 
 
-class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
+class UnitQuerySet(audit.AuditedQuerySet, MP_NodeQuerySet, ScopedQuerySet):
     unit_field = ""
 
     def active(self):
@@ -112,6 +113,11 @@ class Unit(MP_Node):
     search_key = models.CharField(max_length=400, editable=False, default="")
 
     objects = UnitManager()
+    # Lịch sử thay đổi (unionportal/audit.py); `numchild` and `search_key` follow from the rest.
+    history = audit.history(
+        excluded_fields=["numchild", "search_key"], verbose_name=_("lịch sử thay đổi đơn vị"),
+        verbose_name_plural=_("lịch sử thay đổi đơn vị"),
+    )
 
     class Meta:
         verbose_name = _("đơn vị")

@@ -34,6 +34,8 @@ class UnitScope:
     officer_unit_ids: frozenset[int] = field(default_factory=frozenset)
     reviewer_paths: tuple[str, ...] = ()
     admin_paths: tuple[str, ...] = ()
+    # Every unit the user holds a role in, for what is opened upwards (an upper unit's plans).
+    role_paths: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -43,6 +45,18 @@ class UnitScope:
     def is_staff_like(self) -> bool:
         """May use the administration pages (people, roles, units)."""
         return self.is_system_admin or bool(self.admin_paths)
+
+    def upward_q(self, prefix: str = "") -> Q:
+        """A filter for the units above the user's own units (their ancestors, not the units themselves).
+
+        Scoping never opens upwards by itself; a model that shares a record with the units below
+        (a plan they implement) widens its own `visible_to` with this.
+        """
+        from organizations.models import Unit
+
+        step = Unit.steplen
+        ancestors = {path[:end] for path in self.role_paths for end in range(step, len(path), step)}
+        return Q(**{f"{prefix}path__in": sorted(ancestors)}) if ancestors else Q(pk__in=[])
 
     def q(self, action: str, prefix: str = "") -> Q:
         """A filter for the units reachable by `action`; `prefix` leads from the model to its unit."""
@@ -84,9 +98,11 @@ def get_scope(user) -> UnitScope:
     reviewer_paths: set[str] = set()
     admin_paths: set[str] = set()
     is_system_admin = user.is_superuser
+    role_paths: set[str] = set()
     for role, unit_id, path in RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list(
         "role", "unit_id", "unit__path"
     ):
+        role_paths.add(path)
         if role == Role.SYSTEM_ADMIN:
             is_system_admin = True
         elif role == Role.OFFICER:
@@ -100,6 +116,7 @@ def get_scope(user) -> UnitScope:
         officer_unit_ids=frozenset(officer_ids),
         reviewer_paths=_outermost(reviewer_paths),
         admin_paths=_outermost(admin_paths),
+        role_paths=tuple(sorted(role_paths)),
     )
     setattr(user, _SCOPE_CACHE_ATTR, scope)
     return scope

@@ -1,9 +1,5 @@
 """Pages of the unit tree, the per-role home page and the health endpoint."""
 
-import time
-
-from django.core.cache import cache
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -14,7 +10,7 @@ from organizations.filtersets import UnitFilterSet
 from organizations.mixins import ScopedViewMixin
 from organizations.models import RoleAssignment, Unit, UnitKind
 from organizations.scoping import get_scope
-from unionportal.tasks import HEARTBEAT_CACHE_KEY
+from unionportal import health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,21 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, cache/broker and the age of the last Celery heartbeat; 503 when the database is down."""
-    status = {"database": "ok", "cache": "ok", "heartbeat_age_seconds": None}
-    http_status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        status["database"] = "error"
-        http_status = 503
-    try:
-        beat = cache.get(HEARTBEAT_CACHE_KEY)
-        if beat is not None:
-            status["heartbeat_age_seconds"] = round(time.time() - beat, 1)
-    except Exception:  # noqa: BLE001 - Redis down: the portal still serves
-        status["cache"] = "error"
+    """Database, Redis, the age of the last Celery heartbeat and the outbox (unionportal/health.py);
+    503 when any of them is down or the heartbeat is missing or stale."""
+    status, http_status = health.report()
     return JsonResponse(status, status=http_status)
 
 

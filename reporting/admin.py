@@ -35,10 +35,11 @@ from reporting.models import (
     SubmissionValue,
 )
 from reporting.services import periods_generate
-from unionportal.admin_site import ScopedModelAdmin, SystemAdminOnlyModelAdmin
+from unionportal.admin_site import ParentScopedInline, ScopedModelAdmin, SystemAdminOnlyModelAdmin
+from unionportal.history_admin import HistoryAdmin
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ParentScopedInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -295,7 +296,7 @@ class SubmissionTransitionInline(ReadOnlyInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ScopedModelAdmin):
+class SubmissionAdmin(HistoryAdmin, ScopedModelAdmin):
     """Reports of the administrator's subtree, to look at: changes go through the reporting pages."""
 
     scope_action = VIEW

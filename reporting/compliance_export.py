@@ -14,11 +14,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.models import Unit
+from outbox import services as outbox
 from reporting import excel
 from reporting.models import ExportJob, ExportJobStatus, Period
 from reporting.selectors import compliance
@@ -71,7 +71,8 @@ def export_job_start(*, user, unit: Unit, period: Period, filters: dict, total_r
     )
     from reporting.tasks import run_export_job
 
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    # Through the outbox: with Redis down the job waits and starts once Redis is back.
+    outbox.enqueue(run_export_job, args=[job.pk])
     return job
 
 

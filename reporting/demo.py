@@ -61,6 +61,7 @@ from reporting.services import (
     values_of,
 )
 from reporting.validation import check, text_column
+from unionportal import audit
 from unionportal.text import fold
 
 AN_GIANG_FEDERATION = federation_code(AN_GIANG)
@@ -513,4 +514,5 @@ def _backdate(submission: Submission, story: str, rng: random.Random, today: dat
         }
     if story in (APPROVED, APPROVED_AFTER_RETURN):
         fields["approved_at"] = at["approved"]
-    Submission.objects.filter(pk=submission.pk).update(**fields)
+    # Backdated as the demo story goes; the audit history keeps this write too.
+    audit.update(Submission.objects.filter(pk=submission.pk), by=None, reason="seed_demo", **fields)

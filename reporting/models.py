@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Unit
 from organizations.scoping import ScopedQuerySet
 from reporting.choices import Aggregation, PeriodType, RowKind, SubmissionStatus, ValueSource
+from unionportal import audit
 
 
 class Form(models.Model):
@@ -238,7 +239,7 @@ class FormAssignment(models.Model):
         return f"{self.unit} — {self.form.code}"
 
 
-class SubmissionQuerySet(ScopedQuerySet):
+class SubmissionQuerySet(audit.AuditedQuerySet, ScopedQuerySet):
     unit_field = "unit"
 
     def for_period(self, period: Period):
@@ -297,6 +298,11 @@ class Submission(models.Model):
     )
 
     objects = SubmissionQuerySet.as_manager()
+    # Lịch sử thay đổi: every version of the row, with who and when (unionportal/audit.py).
+    history = audit.history(
+        excluded_fields=["updated_at"], verbose_name=_("lịch sử thay đổi báo cáo"),
+        verbose_name_plural=_("lịch sử thay đổi báo cáo"),
+    )
 
     class Meta:
         ordering = ["period__due_date", "unit__path"]
@@ -334,6 +340,11 @@ class SubmissionValue(models.Model):
     source = models.CharField(max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL)
     source_note = models.CharField(_("nguồn số liệu lấy sẵn"), max_length=255, blank=True)
     comment = models.TextField(_("giải trình"), blank=True)
+
+    objects = audit.AuditedQuerySet.as_manager()
+    history = audit.history(
+        verbose_name=_("lịch sử thay đổi số liệu"), verbose_name_plural=_("lịch sử thay đổi số liệu")
+    )
 
     class Meta:
         verbose_name = _("số liệu báo cáo")

@@ -1,8 +1,8 @@
 """Writes of the reporting app: periods, assignments, and a submission's life from draft to approval.
 
 Every transition is a conditional UPDATE on (status, version), so two reviewers acting at once
-leave one valid state and one history entry; approval and reopening move the consolidated
-totals of every unit above in the same transaction.
+leave one valid state, one history entry and one audit history row (unionportal/audit.py);
+approval and reopening move the consolidated totals of every unit above in the same transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from reporting.models import (
 )
 from reporting.selectors import REPORTS_CELL
 from reporting.validation import Cell, CellError, Issue, check, clean_cell
+from unionportal import audit
 
 
 class SubmissionConflict(Exception):
@@ -112,18 +113,21 @@ def submission_open(*, unit: Unit, period: Period, by) -> Submission:
     if submission is not None:
         return submission
     version = period.form.current_version
-    submission, created = Submission.objects.get_or_create(
-        unit=unit, period=period, defaults={"form_version": version, "updated_by": by}
-    )
-    if created:
-        SubmissionTransition.objects.create(submission=submission, from_status="", to_status=SubmissionStatus.DRAFT, by=by)
-        from reporting.prefill import prefill_values  # noqa: PLC0415 - prefill reads other apps
-
-        for (row, column), (number, note) in prefill_values(submission).items():
-            SubmissionValue.objects.create(
-                submission=submission, row=row, column=column, number=number,
-                source=ValueSource.PREFILL, source_note=note,
+    with audit.acting(by):
+        submission, created = Submission.objects.get_or_create(
+            unit=unit, period=period, defaults={"form_version": version, "updated_by": by}
+        )
+        if created:
+            SubmissionTransition.objects.create(
+                submission=submission, from_status="", to_status=SubmissionStatus.DRAFT, by=by
             )
+            from reporting.prefill import prefill_values  # noqa: PLC0415 - prefill reads other apps
+
+            for (row, column), (number, note) in prefill_values(submission).items():
+                SubmissionValue.objects.create(
+                    submission=submission, row=row, column=column, number=number,
+                    source=ValueSource.PREFILL, source_note=note,
+                )
     return submission
 
 
@@ -169,6 +173,7 @@ def submission_save(*, submission: Submission, cells: Mapping[Cell, object], com
         if (row_key, column) not in existing and cleaned in (None, "") and not (comments.get((row_key, column)) or "").strip():
             continue  # a page posts every cell: an empty cell never typed in needs no row
         value = existing.get((row_key, column)) or SubmissionValue(submission=locked, row=row, column=column)
+        before = (value.number, value.text, value.comment, value.source, value.source_note)
         if isinstance(cleaned, str):
             changed = value.text != cleaned
             value.text = cleaned
@@ -179,10 +184,15 @@ def submission_save(*, submission: Submission, cells: Mapping[Cell, object], com
             value.source, value.source_note = source, "" if source == ValueSource.MANUAL else value.source_note
         if (row_key, column) in comments:
             value.comment = comments[(row_key, column)].strip()
-        value.save()
+        # The page posts every cell on each automatic save: only a real change is written (and
+        # leaves a line in the audit history).
+        if value.pk is None or (value.number, value.text, value.comment, value.source, value.source_note) != before:
+            value._history_user = by
+            value.save()
     for cell, text in comments.items():
-        if cell not in cells and cell in existing:
+        if cell not in cells and cell in existing and existing[cell].comment != text.strip():
             existing[cell].comment = text.strip()
+            existing[cell]._history_user = by
             existing[cell].save(update_fields=["comment"])
     _bump(locked, by)
     return SaveResult(submission=locked, cell_errors=errors)
@@ -285,8 +295,9 @@ def _transition(submission: Submission, *, expected_version: int, by, allowed_fr
                 comment: str = "", extra: dict | None = None) -> SubmissionTransition:
     """Move the submission with one conditional UPDATE; a stale version or state changes nothing."""
     extra = extra or {}
-    updated = Submission.objects.filter(pk=submission.pk, version=expected_version, status__in=allowed_from).update(
-        status=to, version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **extra
+    updated = audit.update(
+        Submission.objects.filter(pk=submission.pk, version=expected_version, status__in=allowed_from), by=by,
+        status=to, version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **extra,
     )
     if not updated:
         current = Submission.objects.filter(pk=submission.pk).values_list("status", "version").first()
@@ -302,7 +313,8 @@ def _transition(submission: Submission, *, expected_version: int, by, allowed_fr
 
 
 def _bump(submission: Submission, by) -> None:
-    Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+    audit.update(Submission.objects.filter(pk=submission.pk), by=by,
+                 version=F("version") + 1, updated_by=by, updated_at=timezone.now())
     submission.refresh_from_db(fields=["version", "updated_by", "updated_at"])
 
 

@@ -93,3 +93,19 @@ def catalogue_cache(monkeypatch):
     cache.clear()
     monkeypatch.setattr("agreements.selectors.cache", cache)
     return cache
+
+
+@pytest.fixture(autouse=True)
+def throttle_cache(monkeypatch):
+    """Each test starts with fresh API throttle counters.
+
+    The counters live in the shared cache (Redis in CI), keyed by client address, and every test
+    client calls from 127.0.0.1: without this, one test's requests would throttle the next's.
+    """
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    cache = LocMemCache("tests-throttle", {})
+    cache.clear()
+    monkeypatch.setattr(SimpleRateThrottle, "cache", cache)
+    return cache

@@ -23,6 +23,8 @@ _OVERRIDES = (
     "STATIC_MANIFEST",
     "ALLOWED_HOSTS",
     "SECRET_KEY",
+    "TRUST_X_FORWARDED_PROTO",
+    "TRUSTED_PROXY_COUNT",
 )
 
 
@@ -80,3 +82,42 @@ def test_collectstatic_builds_the_production_manifest(tmp_path):
 
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     assert "vendor/bootstrap/bootstrap.min.css" in manifest["paths"]
+
+
+def production_settings(**env: str) -> dict:
+    names = [
+        "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY",
+        "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER", "X_FRAME_OPTIONS", "TRUSTED_PROXY_COUNT",
+    ]
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
+    )
+    result = run_manage(
+        "shell", "-c", code,
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="portal.example.vn", **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookies_are_secure_and_http_only_and_https_is_enforced():
+    values = production_settings()
+
+    assert values["SESSION_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    assert values["CSRF_COOKIE_SECURE"] and values["CSRF_COOKIE_HTTPONLY"]
+    assert values["SECURE_SSL_REDIRECT"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and values["SECURE_HSTS_PRELOAD"]
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+    # Without a proxy declared, no forwarded header is trusted: neither the scheme nor the address.
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert values["TRUSTED_PROXY_COUNT"] == 0
+
+
+def test_behind_a_tls_proxy_the_forwarded_scheme_is_trusted_only_when_declared():
+    values = production_settings(TRUST_X_FORWARDED_PROTO="1", TRUSTED_PROXY_COUNT="1")
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["TRUSTED_PROXY_COUNT"] == 1

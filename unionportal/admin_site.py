@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organizations.scoping import MANAGE, get_scope
+from organizations.two_factor import has_two_factor
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -15,7 +16,14 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("Quản trị hệ thống")
 
     def has_permission(self, request) -> bool:
-        return request.user.is_active and get_scope(request.user).is_staff_like
+        # An administrator with two-factor authentication must have passed the second step in
+        # this session (django-otp's OTPMiddleware sets is_verified); the login page sees to it,
+        # so this refuses only sessions opened another way or before the device was added.
+        return (
+            request.user.is_active
+            and get_scope(request.user).is_staff_like
+            and (getattr(request.user, "is_verified", lambda: False)() or not has_two_factor(request.user))
+        )
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:
@@ -53,6 +61,25 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return get_scope(request.user).is_system_admin and self._allowed(request, obj)
+
+
+class ParentScopedInline(admin.TabularInline):
+    """Rows edited inside their parent's page follow the parent: whoever may change the parent
+    here changes them. (Django's default asks for model permissions, which administrators holding
+    a role do not have, so it would hide the rows from them.)"""
+
+    extra = 0
+
+    def _parent_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._parent_admin().has_change_permission(request, obj)
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 class SystemAdminOnlyModelAdmin(admin.ModelAdmin):

@@ -1,7 +1,6 @@
 """All API routes under /api/v1/, on one router so the names match the apps' namespaces."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from agreements.api.views import (
@@ -20,6 +19,9 @@ from campaigns.api.views import (
     MilestoneViewSet,
     SectionViewSet,
 )
+from dashboards.api.views import DashboardViewSet
+from notifications.api import NotificationViewSet
+from organizations.api.token import ObtainTokenView
 from organizations.api.views import UnitViewSet
 from reporting.api.views import (
     ComplianceViewSet,
@@ -48,8 +50,10 @@ router.register("media-outlets", MediaOutletViewSet, basename="media-outlet")
 router.register("sections", SectionViewSet, basename="section")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("dashboard", DashboardViewSet, basename="dashboard")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     *router.urls,
 ]

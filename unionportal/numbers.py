@@ -5,7 +5,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
+# ASCII digits only: \d would also take Arabic-Indic or full-width digits, which nobody types here.
+_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$", re.ASCII)
+# A lone decimal point ("1234.5", ".5"): never an exponent ("1.5e20"), which would let a typed
+# cell ask for a number with thousands of digits.
+_POINT = re.compile(r"^-?(\d+\.\d*|\.\d+)$", re.ASCII)
+# Every figure is stored in a DecimalField(max_digits=18, decimal_places=3): 15 whole digits.
+LIMIT = Decimal(10) ** 15
 
 
 class NumberError(ValueError):
@@ -20,21 +26,29 @@ def parse_number(raw) -> Decimal | None:
     """
     if raw is None:
         return None
-    if isinstance(raw, (int, Decimal)):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(str(raw))
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        # Figures from the API's JSON or a spreadsheet cell: the same bounds as typed ones.
+        return _within_bounds(Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw), raw)
     text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
     if text == "":
         return None
     if _GROUPED.match(text):
         text = text.replace(".", "").replace(",", ".")
-    elif not (text.count(".") == 1 and "," not in text):
+    elif not _POINT.match(text):
         raise NumberError(_("“%(value)s” không phải là số.") % {"value": raw})
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation as exc:
         raise NumberError(_("“%(value)s” không phải là số.") % {"value": raw}) from exc
+    return _within_bounds(number, raw)
+
+
+def _within_bounds(number: Decimal, raw) -> Decimal:
+    if not number.is_finite():
+        raise NumberError(_("“%(value)s” không phải là số.") % {"value": raw})
+    if abs(number) >= LIMIT:
+        raise NumberError(_("“%(value)s” quá lớn: số không được vượt quá 15 chữ số phần nguyên.") % {"value": raw})
+    return number
 
 
 def format_number(number, places: int | None = None) -> str:

@@ -436,14 +436,16 @@ STASH_TOKEN_MAX_AGE = timedelta(hours=1)
 # Files are swept a day after they were parked: a confirmation token lives an hour, and a
 # background import job reads its file within minutes of being queued.
 STASH_KEEP = timedelta(days=1)
-_STASHED_NAME = re.compile(rf"^{STASH_DIR}/[0-9a-f]{{32}}\.(xlsx|csv)$")
+# What may be parked: the spreadsheets above, and the RSS/Atom files articles are imported from.
+STASH_EXTENSIONS = (*IMPORT_EXTENSIONS, "xml")
+_STASHED_NAME = re.compile(rf"^{STASH_DIR}/[0-9a-f]{{32}}\.({'|'.join(STASH_EXTENSIONS)})$")
 
 
 def stash_upload(content: bytes, filename: str) -> str:
     """Keep an uploaded file in shared storage under a random name; return that name."""
     sweep_stale_stashes()
     extension = file_extension(filename)
-    if extension not in IMPORT_EXTENSIONS:
+    if extension not in STASH_EXTENSIONS:
         raise ValueError(f"cannot stash a .{extension} file")
     return default_storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}.{extension}", ContentFile(content))
 

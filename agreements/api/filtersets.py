@@ -14,6 +14,7 @@ from agreements.models import Agreement, BenefitUsage, Institution, Offer, Outle
 from agreements.selectors import offers_reaching
 from organizations.models import Province, Unit
 from organizations.scoping import get_scope
+from unionportal.filters import IdFilter, YearFilter
 from unionportal.text import fold
 
 
@@ -66,8 +67,8 @@ class OfferFilterSet(SearchFilterSet):
         help_text=_("Mã tỉnh/thành phố: chỉ các ưu đãi có phạm vi áp dụng tới tỉnh này."),
     )
     category = filters.ChoiceFilter(choices=OfferCategory.choices, label=_("Nhóm ưu đãi"))
-    partner = filters.NumberFilter(field_name="agreement__partner_id", label=_("Mã đối tác"))
-    agreement = filters.NumberFilter(field_name="agreement_id", label=_("Mã thỏa thuận"))
+    partner = IdFilter(field_name="agreement__partner_id", label=_("Mã đối tác"))
+    agreement = IdFilter(field_name="agreement_id", label=_("Mã thỏa thuận"))
     for_kitchens = filters.BooleanFilter(label=_("Dành cho bếp ăn tập thể"))
     active = filters.BooleanFilter(
         method="filter_nothing",
@@ -114,7 +115,7 @@ class OfferFilterSet(SearchFilterSet):
 
 
 class PartnerFilterSet(SearchFilterSet):
-    unit = filters.NumberFilter(field_name="unit_id", label=_("Mã đơn vị quản lý"))
+    unit = IdFilter(field_name="unit_id", label=_("Mã đơn vị quản lý"))
 
     class Meta:
         model = Partner
@@ -130,8 +131,8 @@ class AgreementFilterSet(filters.FilterSet):
     ]
 
     search = filters.CharFilter(method="filter_search", label=_("Tìm theo số, tên thỏa thuận hoặc tên đối tác"))
-    unit = filters.NumberFilter(field_name="unit_id", label=_("Mã đơn vị ký"))
-    partner = filters.NumberFilter(field_name="partner_id", label=_("Mã đối tác"))
+    unit = IdFilter(field_name="unit_id", label=_("Mã đơn vị ký"))
+    partner = IdFilter(field_name="partner_id", label=_("Mã đối tác"))
     scope = filters.ChoiceFilter(choices=AgreementScope.choices, label=_("Phạm vi áp dụng"))
     status = filters.ChoiceFilter(choices=STATUSES, method="filter_status", label=_("Tình trạng"))
 
@@ -160,7 +161,7 @@ class AgreementFilterSet(filters.FilterSet):
 
 class OutletFilterSet(SearchFilterSet):
     province = filters.ModelChoiceFilter(queryset=Province.objects.all(), label=_("Tỉnh/thành phố"))
-    partner = filters.NumberFilter(field_name="partner_id", label=_("Mã đối tác"))
+    partner = IdFilter(field_name="partner_id", label=_("Mã đối tác"))
     displays_sign = filters.BooleanFilter(label=_("Có biển niêm yết ưu đãi"))
 
     class Meta:
@@ -171,7 +172,7 @@ class OutletFilterSet(SearchFilterSet):
 class InstitutionFilterSet(SearchFilterSet):
     province = filters.ModelChoiceFilter(queryset=Province.objects.all(), label=_("Tỉnh/thành phố"))
     kind = filters.ChoiceFilter(choices=InstitutionKind.choices, label=_("Loại thiết chế"))
-    unit = filters.NumberFilter(field_name="unit_id", label=_("Mã đơn vị sở hữu"))
+    unit = IdFilter(field_name="unit_id", label=_("Mã đơn vị sở hữu"))
 
     class Meta:
         model = Institution
@@ -179,11 +180,11 @@ class InstitutionFilterSet(SearchFilterSet):
 
 
 class BenefitUsageFilterSet(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id", label=_("Mã đơn vị"))
+    unit = IdFilter(field_name="unit_id", label=_("Mã đơn vị"))
     month = filters.DateFilter(method="filter_month", label=_("Tháng (một ngày bất kỳ trong tháng)"))
-    year = filters.NumberFilter(field_name="month__year", label=_("Năm"))
-    partner = filters.NumberFilter(field_name="partner_id", label=_("Mã đối tác"))
-    institution = filters.NumberFilter(field_name="institution_id", label=_("Mã thiết chế"))
+    year = YearFilter(field_name="month__year", label=_("Năm"))
+    partner = IdFilter(field_name="partner_id", label=_("Mã đối tác"))
+    institution = IdFilter(field_name="institution_id", label=_("Mã thiết chế"))
 
     class Meta:
         model = BenefitUsage

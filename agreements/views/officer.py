@@ -17,7 +17,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,6 +61,8 @@ from agreements.selectors import complaint_counts_by_partner
 from organizations.choices import Role
 from organizations.models import Province, RoleAssignment, Unit, Ward
 from organizations.scoping import get_scope
+from unionportal.documents import stream_document
+from unionportal.history import agreement_changes
 from unionportal.text import fold
 
 PAGE_SIZE = 50
@@ -341,7 +342,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers": agreement.offers.all(),
             "documents": agreement.documents.select_related("uploaded_by"),
             "can_edit": can_edit,
-            "max_upload_mb": _max_upload_mb(),
+            "changes": agreement_changes(agreement),
         },
     )
 
@@ -401,10 +402,6 @@ def _add_errors(form, exc: ValidationError) -> None:
 # --- scanned documents -----------------------------------------------------------------------
 
 
-def _max_upload_mb() -> str:
-    return f"{settings.AGREEMENT_DOCUMENT_MAX_BYTES / (1024 * 1024):g}".replace(".", ",")
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -423,7 +420,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "agreements/officer/document_upload.html",
-        {"agreement": agreement, "form": form, "max_upload_mb": _max_upload_mb()},
+        {"agreement": agreement, "form": form},
     )
 
 
@@ -435,16 +432,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(
         AgreementDocument.objects.filter(agreement__in=Agreement.objects.visible_to(request.user)), pk=pk
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stream_document(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 # --- offers ----------------------------------------------------------------------------------

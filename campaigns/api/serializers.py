@@ -5,6 +5,7 @@ resolved within the caller's scope (a record the caller may not use answers "not
 owning unit forced to the officer's own unit, the model constraints checked before saving.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -36,8 +37,18 @@ class CampaignSerializer(UnitOwnedSerializer):
         read_only_fields = ["created_at"]
 
     def scoped_querysets(self, user) -> dict:
-        # A plan implements a plan the caller can see: its own units' or TLĐ's.
+        # A plan implements a plan the caller can see: its own units' or those of the units above.
         return {**super().scoped_querysets(user), "implements": Campaign.objects.visible_to(user)}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        # The model's own rule (a plan implements only an upper unit's plan), as the pages check it.
+        candidate = Campaign(unit=self.current(attrs, "unit"), implements=self.current(attrs, "implements"))
+        try:
+            candidate.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
 
 
 class MilestoneSerializer(ProgrammeSerializer):

@@ -1,6 +1,7 @@
-"""Officers' side of campaigns (/tuyen-truyen/quan-ly/): plans cascading down the tree, milestones
-done or overdue per unit, media outlets and their sections, articles (one by one, from a
-spreadsheet, from a feed file), activities, and the quota board of Ban Tuyên giáo.
+"""Officers' side of campaigns (/tuyen-truyen/quan-ly/): plans cascading down the tree (created,
+edited and given files in campaigns/views/plans.py), milestones done or overdue per unit, media
+outlets and their sections, articles (one by one, from a spreadsheet, from a feed file),
+activities, and the quota board of Ban Tuyên giáo.
 
 Access, the same on every page: not signed in → login; no role anywhere → 404; a record outside
 the user's scope → 404; visible but not the user's own unit's → 403 on pages that change it.
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.services import PreparedImport
 from agreements.views.officer import (
     editable_ids,
     editable_or_403,
@@ -27,12 +29,11 @@ from agreements.views.officer import (
     visible_or_404,
 )
 from campaigns import services
-from campaigns.feeds import FeedError, article_rows_from_feed
+from campaigns.feeds import FeedError, feed_prepare
 from campaigns.forms import (
     ActivityForm,
     ArticleFileForm,
     ArticleForm,
-    CampaignForm,
     FeedFileForm,
     MediaOutletForm,
     MilestoneCompletionForm,
@@ -41,12 +42,14 @@ from campaigns.forms import (
     recording_units,
 )
 from campaigns.models import Activity, Article, Campaign, MediaOutlet, Milestone, MilestoneCompletion, Section
-from campaigns.resources import ARTICLE_COLUMNS, article_rows_from_file
+from campaigns.resources import ArticleResource
 from campaigns.selectors import default_board_unit, quota_board, quota_board_workbook
 from organizations.models import Unit
 from unionportal import spreadsheets
 
-_TOKEN_SALT = "campaigns.article-import"
+# One salt per source: a token of a checked spreadsheet is never accepted as a feed, or back.
+_TOKEN_SALTS = {False: "campaigns.article-import", True: "campaigns.article-feed-import"}
+_ERRORS_SHOWN = 500
 
 
 def _form_page(request, form, *, title, back, intro=None, enctype=False) -> HttpResponse:
@@ -69,20 +72,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/officer/campaign_list.html", {
         "page": page, "query": query, "can_create": recording_units(request.user).exists(),
     })
-
-
-@staff_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
-    require_recording_unit(request.user)
-    initial = {}
-    if upper := request.GET.get("thuc_hien"):
-        initial["implements"] = upper
-    form = CampaignForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        campaign = services.campaign_create(campaign=form.save(commit=False), phase=form.phase(), by=request.user)
-        messages.success(request, _("Đã lưu kế hoạch “%(title)s”.") % {"title": campaign.title})
-        return redirect("campaigns:campaign-detail", pk=campaign.pk)
-    return _form_page(request, form, title=_("Kế hoạch tuyên truyền mới"), back=reverse("campaigns:campaign-list"))
 
 
 def _units_below(campaign: Campaign, user):
@@ -141,7 +130,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/officer/campaign_detail.html", {
         "campaign": campaign,
         "phases": campaign.phases.all(),
-        "documents": campaign.documents.all(),
+        "documents": campaign.documents.select_related("uploaded_by"),
         "milestones": _milestone_rows(campaign, request.user, units_below),
         "units_below": units_below,
         "issued_count": sum(u.has_plan for u in units_below),
@@ -256,69 +245,92 @@ def _new_article(section: Section) -> Article:
 
 @staff_required
 def article_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload → check (every bad row listed, nothing written) → confirm → write all or nothing."""
-    section = editable_or_403(Section.objects.select_related("outlet"), pk, request.user)
-    context: dict = {"section": section, "columns": ARTICLE_COLUMNS.headers.values()}
-    form = ArticleFileForm()
-    if request.method == "POST" and "token" in request.POST:
-        stashed = spreadsheets.unsign_stash(request.POST["token"], user_id=request.user.pk, salt=_TOKEN_SALT)
-        if stashed is None or stashed.extra.get("section") != section.pk:
-            messages.error(request, _("Phiên kiểm tra tệp đã hết hạn, hãy tải tệp lên lại."))
-            return redirect("campaigns:article-import", pk=section.pk)
-        content = spreadsheets.read_stash(stashed.name)
-        rows, _problems = article_rows_from_file(content, stashed.filename)
-        result = services.articles_import(section=section, rows=rows, dry_run=False, by=request.user)
-        if result.is_valid:
-            spreadsheets.delete_stash(stashed.name)
-            messages.success(request, _("Đã nhập %(count)d bài viết.") % {"count": result.created})
-            return redirect("campaigns:section-detail", pk=section.pk)
-        context.update(errors=result.errors, file_name=stashed.filename)
-    elif request.method == "POST":
-        form = ArticleFileForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            try:
-                rows, problems = article_rows_from_file(content, upload.name)
-            except spreadsheets.SpreadsheetError as exc:
-                form.add_error("file", exc.message)
-            else:
-                if problems:
-                    for problem in problems:
-                        form.add_error("file", problem)
-                else:
-                    result = services.articles_import(section=section, rows=rows, dry_run=True, by=request.user)
-                    context.update(errors=result.errors, preview=result.articles, file_name=upload.name, checked=True)
-                    if result.is_valid and result.articles:
-                        name = spreadsheets.stash_upload(content, upload.name)
-                        context["token"] = spreadsheets.sign_stash(
-                            name, upload.name, user_id=request.user.pk, salt=_TOKEN_SALT, extra={"section": section.pk}
-                        )
-    context["form"] = form
-    return render(request, "campaigns/officer/article_import.html", context)
+    """Articles from an .xlsx/.csv: upload → check (every bad row listed, nothing written) →
+    confirm → write all or nothing."""
+    section = editable_or_403(Section.objects.select_related("outlet__unit"), pk, request.user)
+    return _article_import_page(request, section, feed=False)
 
 
 @staff_required
 def article_feed_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Articles from an RSS/Atom file the officer saved from the outlet: all entries or none."""
-    section = editable_or_403(Section.objects.select_related("outlet"), pk, request.user)
-    form = FeedFileForm(request.POST or None, request.FILES or None)
-    context: dict = {"section": section, "feed": True}
-    if request.method == "POST" and form.is_valid():
+    """Articles from an RSS/Atom file the officer saved from the outlet, the same steps as a
+    spreadsheet: every entry checked and listed, then confirmed, then all written or none."""
+    section = editable_or_403(Section.objects.select_related("outlet__unit"), pk, request.user)
+    return _article_import_page(request, section, feed=True)
+
+
+def _article_prepare(content: bytes, filename: str, *, feed: bool) -> PreparedImport:
+    if feed:
+        return feed_prepare(content)
+    return services.article_file_prepare(content=content, filename=filename)
+
+
+def _article_import_page(request: HttpRequest, section: Section, *, feed: bool) -> HttpResponse:
+    salt = _TOKEN_SALTS[feed]
+    here = reverse("campaigns:article-feed-import" if feed else "campaigns:article-import", args=[section.pk])
+    form_class = FeedFileForm if feed else ArticleFileForm
+    form = form_class()
+    context: dict = {"section": section, "feed": feed, "columns": ArticleResource.column_headers()}
+    if request.method == "POST" and "token" in request.POST:
+        stashed = spreadsheets.unsign_stash(request.POST["token"], user_id=request.user.pk, salt=salt)
+        if stashed is None or stashed.extra.get("section") != section.pk:
+            messages.error(request, _("Phiên kiểm tra tệp đã hết hạn, hãy tải tệp lên lại."))
+            return redirect(here)
         try:
-            rows = article_rows_from_feed(form.cleaned_data["file"].read())
-        except FeedError as exc:
-            form.add_error("file", exc.message)
-        else:
-            dry_run = form.cleaned_data["dry_run"]
-            result = services.articles_import(section=section, rows=rows, dry_run=dry_run, by=request.user)
-            if result.is_valid and not dry_run:
-                messages.success(request, _("Đã nhập %(count)d bài viết từ tệp RSS/Atom.") % {"count": result.created})
-                return redirect("campaigns:section-detail", pk=section.pk)
-            context.update(errors=result.errors, preview=result.articles, checked=True,
-                           file_name=form.cleaned_data["file"].name)
+            # The parked file is read and checked again: the section may have changed since.
+            prepared = _article_prepare(spreadsheets.read_stash(stashed.name), stashed.name, feed=feed)
+            result = services.articles_import(
+                section=section, prepared=prepared, user=request.user, dry_run=False, feed=feed
+            )
+        except (spreadsheets.SpreadsheetError, FeedError, FileNotFoundError):
+            messages.error(request, _("Phiên kiểm tra tệp đã hết hạn, hãy tải tệp lên lại."))
+            return redirect(here)
+        finally:
+            spreadsheets.delete_stash(stashed.name)
+        if result.outcome.applied:
+            messages.success(request, (
+                _("Đã nhập %(count)d bài viết từ tệp RSS/Atom.") if feed else _("Đã nhập %(count)d bài viết.")
+            ) % {"count": result.outcome.new})
+            return redirect("campaigns:section-detail", pk=section.pk)
+        context.update(_article_outcome(result), file_name=stashed.filename, apply_failed=True)
+    elif request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                prepared = _article_prepare(content, upload.name, feed=feed)
+            except (spreadsheets.SpreadsheetError, FeedError) as exc:
+                form.add_error("file", exc.message)
+            else:
+                result = services.articles_import(
+                    section=section, prepared=prepared, user=request.user, dry_run=True, feed=feed
+                )
+                for problem in result.outcome.file_errors:
+                    form.add_error("file", problem.message)
+                context.update(_article_outcome(result), file_name=upload.name)
+                if result.outcome.is_valid and result.outcome.new:
+                    # Parked as .xml whatever the feed file was called (.rss, .atom); the token
+                    # carries the name the officer knows.
+                    name = spreadsheets.stash_upload(content, "feed.xml" if feed else upload.name)
+                    context["token"] = spreadsheets.sign_stash(
+                        name, upload.name, user_id=request.user.pk, salt=salt, extra={"section": section.pk}
+                    )
     context["form"] = form
     return render(request, "campaigns/officer/article_import.html", context)
+
+
+def _article_outcome(result: services.ArticleImport) -> dict:
+    outcome = result.outcome
+    row_errors = outcome.row_errors
+    return {
+        "checked": outcome.dry_run and not outcome.file_errors,
+        "outcome": outcome,
+        "row_errors": row_errors[:_ERRORS_SHOWN],
+        "hidden_error_count": max(0, len(row_errors) - _ERRORS_SHOWN),
+        "preview": result.preview,
+        "hidden_preview_count": max(0, outcome.new - len(result.preview)),
+    }
 
 
 # --- activities ------------------------------------------------------------------------------

@@ -6,12 +6,13 @@ from django_filters import rest_framework as filters
 from organizations.models import Unit
 from reporting.choices import SubmissionStatus
 from reporting.models import Period, Submission
+from unionportal.filters import IdFilter, MonthFilter, YearFilter
 
 
 class PeriodFilterSet(filters.FilterSet):
     form = filters.CharFilter(field_name="form__code", label=_("Mã biểu mẫu"))
-    year = filters.NumberFilter(field_name="year", label=_("Năm"))
-    month = filters.NumberFilter(field_name="month", label=_("Tháng"))
+    year = YearFilter(field_name="year", label=_("Năm"))
+    month = MonthFilter(field_name="month", label=_("Tháng"))
 
     class Meta:
         model = Period
@@ -19,13 +20,13 @@ class PeriodFilterSet(filters.FilterSet):
 
 
 class SubmissionFilterSet(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id", label=_("Mã số (id) của đơn vị"))
-    subtree = filters.NumberFilter(
+    unit = IdFilter(field_name="unit_id", label=_("Mã số (id) của đơn vị"))
+    subtree = IdFilter(
         method="filter_subtree", label=_("Mã số (id) của đơn vị: báo cáo của đơn vị đó và mọi đơn vị trực thuộc")
     )
     form = filters.CharFilter(field_name="period__form__code", label=_("Mã biểu mẫu"))
-    period = filters.NumberFilter(field_name="period_id", label=_("Mã số (id) của kỳ báo cáo"))
-    year = filters.NumberFilter(field_name="period__year", label=_("Năm của kỳ báo cáo"))
+    period = IdFilter(field_name="period_id", label=_("Mã số (id) của kỳ báo cáo"))
+    year = YearFilter(field_name="period__year", label=_("Năm của kỳ báo cáo"))
     status = filters.MultipleChoiceFilter(choices=SubmissionStatus.choices, label=_("Trạng thái (có thể chọn nhiều)"))
     reviewable = filters.BooleanFilter(
         method="filter_reviewable", label=_("true: chỉ các báo cáo bạn được duyệt (của đơn vị cấp dưới)")

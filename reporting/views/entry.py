@@ -69,6 +69,7 @@ from reporting.models import (
     SubmissionTransition,
 )
 from reporting.validation import Issue, text_column
+from unionportal.history import submission_changes
 from unionportal.numbers import format_number
 from unionportal.text import fold
 
@@ -727,6 +728,7 @@ def review_context(request: HttpRequest, submission: Submission, *, return_form=
         "previous": previous,
         **_spans(submission, review=True),
         "history": transitions,
+        "changes": submission_changes(submission),
         "returned": last_return(transitions) if submission.status == SubmissionStatus.RETURNED else None,
         "can_review": reviewer,
         "can_decide": reviewer and submission.status == SubmissionStatus.SUBMITTED,

@@ -16,6 +16,7 @@ from agreements.services import import_job_run
 from organizations.choices import Role
 from tests.agreements.test_imports import OFFER_HEADER, OUTLET_HEADER, csv_bytes, xlsx_bytes
 from tests.factories import AgreementFactory, OutletFactory, PartnerFactory, RoleAssignmentFactory
+from unionportal import audit
 
 
 @pytest.fixture
@@ -97,7 +98,8 @@ def test_data_changed_between_check_and_confirmation_writes_nothing_and_says_so(
     client.force_login(actors.officer_a)
     content = csv_bytes(OFFER_HEADER[:2] + ["Mức giảm (%)"], [["15/TTHT-CĐCS", "Giảm 10%", "10"]])
     token = upload(client, content, "uu-dai.csv", resource="uu-dai").context["token"]
-    Agreement.objects.filter(number="15/TTHT-CĐCS").update(number="15/TTHT-CĐCS (sửa)")
+    # Someone renames the agreement meanwhile (through the audited write, as any change must go).
+    audit.update(Agreement.objects.filter(number="15/TTHT-CĐCS"), by=actors.officer_a, number="15/TTHT-CĐCS (sửa)")
 
     page = client.post(start_url("uu-dai"), {"token": token}).content.decode()
     assert "Chưa nhập: dữ liệu đã thay đổi từ lúc kiểm tra và tệp không còn hợp lệ." in page

@@ -24,3 +24,19 @@ def test_a_unit_administrator_lists_their_subtree_and_tld_but_changes_only_their
 def test_officers_do_not_get_into_the_programme_admin(client, actors):
     client.force_login(actors.officer_a)
     assert client.get(reverse("admin:agreements_agreement_changelist")).status_code != 200
+
+
+def test_the_offers_of_an_agreement_show_inside_its_admin_page(client, actors, tree):
+    from agreements.models import Offer
+    from tests.factories import AgreementFactory, OfferFactory
+
+    agreement = AgreementFactory(unit=tree.an_giang)
+    OfferFactory(agreement=agreement, title="Giảm 10% tiền phòng")
+    assert Offer.objects.filter(agreement=agreement).exists()
+    client.force_login(actors.system_admin)  # a role, not a superuser
+
+    from django.urls import reverse
+
+    page = client.get(reverse("admin:agreements_agreement_change", args=[agreement.pk])).content.decode()
+
+    assert "Giảm 10% tiền phòng" in page

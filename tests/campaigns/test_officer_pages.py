@@ -30,7 +30,9 @@ def test_officer_records_a_plan_implementing_tlds(client, actors, tree, tld_plan
     response = client.post(reverse("campaigns:campaign-create"), {
         "title": "Kế hoạch tuyên truyền của Công ty A", "implements": tld_plan.pk, "themes": ["member_benefits"],
         "document_number": "05/KH-CĐ", "issued_on": "15/08/2017", "legal_basis": "Kế hoạch 24/KH-TLĐ ngày 05/7/2017",
-        "phase_name": "Giai đoạn 1", "phase_starts_on": "01/07/2017", "phase_ends_on": "31/05/2018",
+        "phases-TOTAL_FORMS": "2", "phases-INITIAL_FORMS": "0",
+        "phases-0-name": "Giai đoạn 1", "phases-0-starts_on": "01/07/2017", "phases-0-ends_on": "31/05/2018",
+        "phases-1-name": "Giai đoạn 2",  # the blank row as offered: ignored
     })
 
     assert response.status_code == 302
@@ -63,9 +65,11 @@ def test_a_plan_outside_the_scope_is_not_offered(client, actors, tree):
 def test_a_phase_ending_before_it_starts_is_refused(client, actors):
     client.force_login(actors.officer_a)
     response = client.post(reverse("campaigns:campaign-create"), {
-        "title": "Kế hoạch", "themes": ["member_benefits"], "phase_starts_on": "01/07/2018", "phase_ends_on": "01/07/2017",
+        "title": "Kế hoạch", "themes": ["member_benefits"], "phases-TOTAL_FORMS": "1", "phases-INITIAL_FORMS": "0",
+        "phases-0-name": "Giai đoạn 1", "phases-0-starts_on": "01/07/2018", "phases-0-ends_on": "01/07/2017",
     })
-    assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
+    assert 'data-error-for="phases-0-ends_on">Ngày kết thúc phải sau ngày bắt đầu.' in response.content.decode()
+    assert not Campaign.objects.exists()
 
 
 def test_the_upper_unit_sees_which_units_below_have_issued_their_plan(client, actors, tree, django_assert_max_num_queries):
@@ -224,5 +228,6 @@ def test_the_system_admin_records_for_tld(client, actors, tree):
     client.force_login(actors.system_admin)
     client.post(reverse("campaigns:campaign-create"), {
         "unit": tree.tld.pk, "title": "Kế hoạch của TLĐ", "themes": ["congress_xii"],
+        "phases-TOTAL_FORMS": "0", "phases-INITIAL_FORMS": "0",
     })
     assert Campaign.objects.get().unit == tree.tld

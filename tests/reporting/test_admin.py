@@ -83,3 +83,14 @@ def test_reports_are_read_only_with_their_history(client, actors, tree, november
 
     other = submission_open(unit=tree.company_b, period=november, by=actors.officer_b)
     assert client.get(reverse("admin:reporting_submission_change", args=[other.pk])).status_code == 302
+
+
+def test_a_report_in_the_admin_shows_its_history_rows_to_a_unit_administrator(client, actors, tree, november):
+    # Inline rows follow their parent's permission: an administrator holding a role (not a
+    # superuser, so without Django model permissions) still sees them.
+    submission = submission_open(unit=tree.company_a, period=november, by=actors.officer_a)
+    client.force_login(actors.admin_an_giang)
+
+    page = client.get(reverse("admin:reporting_submission_change", args=[submission.pk])).content.decode()
+
+    assert 'id="transitions-group"' in page and 'id="values-group"' in page

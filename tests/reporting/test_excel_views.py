@@ -53,7 +53,7 @@ def test_the_print_view_is_the_phu_luc_without_the_portal_around_it(client, acto
     page = response.content.decode()
     assert response.status_code == 200
     for text in ("PHỤ LỤC 02", "MẪU: BÁO CÁO THÁNG", "Kết quả thực hiện hoạt động “Năm vì lợi ích đoàn viên”",
-                 "Nội dung và chỉ tiêu báo cáo", "Văn bản chỉ đạo trong tháng", "1.234,5", "Tốt", "@page"):
+                 "Nội dung và chỉ tiêu báo cáo", "Văn bản chỉ đạo trong tháng", "1.234,5", "Tốt", "css/report-print.css"):
         assert text in page, text
     assert "navbar" not in page
     assert get(client, actors.officer_b, "reporting:submission-print", pk=approved.pk).status_code == 404

@@ -2,9 +2,10 @@
 
 Offers and union institutions are public to read; the rest is internal: anonymous callers get
 401, members an empty list and 404 on any record, the officer of unit B 404 on unit A's records.
+TLĐ's partners, agreements and outlets are read by every unit below (`above=READ_DOWN`).
 """
 
-from tests.route_rules import Rule, everyone, signed_in
+from tests.route_rules import READ_DOWN, Rule, everyone, signed_in
 
 # A record of company A (An Giang): its officer, the reviewer and administrator above it and the
 # system administrator see it; a member and the officer of company B (Hà Nội) do not.
@@ -49,14 +50,14 @@ def usage_of_a(tree, actors):
 
 RULES = {
     "partner-list": Rule(signed_in(200, anonymous=401)),
-    "partner-detail": Rule(INTERNAL_RECORD, kwargs=partner_of_a),
+    "partner-detail": Rule(INTERNAL_RECORD, kwargs=partner_of_a, above=READ_DOWN),
     "agreement-list": Rule(signed_in(200, anonymous=401)),
-    "agreement-detail": Rule(INTERNAL_RECORD, kwargs=agreement_of_a),
+    "agreement-detail": Rule(INTERNAL_RECORD, kwargs=agreement_of_a, above=READ_DOWN),
     "offer-list": Rule(everyone(200)),
     "offer-detail": Rule(everyone(200), kwargs=public_offer_of_a),
     "offer-outlets": Rule(everyone(200), kwargs=public_offer_of_a),
     "outlet-list": Rule(signed_in(200, anonymous=401)),
-    "outlet-detail": Rule(INTERNAL_RECORD, kwargs=outlet_of_a),
+    "outlet-detail": Rule(INTERNAL_RECORD, kwargs=outlet_of_a, above=READ_DOWN),
     "institution-list": Rule(everyone(200)),
     "institution-detail": Rule(everyone(200), kwargs=institution_of_a),
     "usage-list": Rule(signed_in(200, anonymous=401)),

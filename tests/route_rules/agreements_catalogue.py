@@ -24,6 +24,9 @@ RULES = {
     "agreements:institution-list": Rule(everyone(200)),
     "agreements:institution-detail": Rule(everyone(200), kwargs=institution_of_a),
     # Reporting an outlet: members only (a card number); officers and administrators are not members.
-    "agreements:complaint-create": Rule({**signed_in(403, anonymous=LOGIN), "member": 200}, kwargs=offer_of_a),
+    # A member reports any public offer, whichever unit signed it (writers: see tests/route_rules/__init__.py).
+    "agreements:complaint-create": Rule(
+        {**signed_in(403, anonymous=LOGIN), "member": 200}, kwargs=offer_of_a, writers=("member",)
+    ),
     "agreements:complaint-mine": Rule(signed_in(200)),
 }

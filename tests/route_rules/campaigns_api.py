@@ -6,7 +6,7 @@ officer of unit B 404 on unit A's records.
 
 from datetime import date
 
-from tests.route_rules import Rule, signed_in
+from tests.route_rules import READ_DOWN, Rule, signed_in
 
 INTERNAL_LIST = signed_in(200, anonymous=401)
 INTERNAL_RECORD = {**signed_in(200, anonymous=401), "member": 404, "officer_b": 404}
@@ -61,7 +61,7 @@ def activity_of_a(tree, actors):
 
 RULES = {
     "campaign-list": Rule(INTERNAL_LIST),
-    "campaign-detail": Rule(INTERNAL_RECORD, kwargs=campaign_of_a),
+    "campaign-detail": Rule(INTERNAL_RECORD, kwargs=campaign_of_a, above=READ_DOWN),
     "milestone-list": Rule(INTERNAL_LIST),
     "milestone-detail": Rule(INTERNAL_RECORD, kwargs=milestone_of_a),
     "media-outlet-list": Rule(INTERNAL_LIST),

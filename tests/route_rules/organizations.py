@@ -10,6 +10,10 @@ RULES: dict[str, Rule] = {
     "api-docs": Rule(everyone(200)),
     # Account pages.
     "login": Rule(signed_in(302, anonymous=200)),
+    # The second step of the login: without a password just checked, everyone is sent back to the login.
+    "login-verify": Rule(everyone(LOGIN)),
+    # Two-factor authentication is for people with a unit role; a member has no such page.
+    "two-factor": Rule({**signed_in(200), "member": 404}),
     "logout": Rule(everyone(405)),  # POST only
     "password_change": Rule(signed_in(200)),
     "password_change_done": Rule(signed_in(200)),

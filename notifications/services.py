@@ -1,0 +1,601 @@
+"""Writes of the notifications app: claiming the reminders due on a day, sending a batch of them,
+and marking notifications read.
+
+How a reminder is sent exactly once:
+1. `reminders_dispatch` works out what is due on a day (`selectors.reminders_due`) and claims it:
+   one INSERT … SELECT of a `ReminderDispatch` per unit owed it, stamped with the run's token,
+   ignoring conflicts with the unique constraint. The rows carrying the token are exactly what
+   this run won; their ids go to `send` in batches of REMINDER_BATCH_SIZE (at least 100) after
+   the claim commits (the Celery dispatcher enqueues one batch task each, on commit;
+   `send_reminders` sends them at once). A second dispatcher, a second beat or a re-run wins
+   nothing and sends nothing.
+2. `reminder_batch_send` takes ids. It writes the in-app notifications in one INSERT (a unique
+   (dispatch, user) constraint absorbs a batch run twice), then sends the emails over one SMTP
+   connection, each one claimed first (pending → sending, a conditional UPDATE) and marked sent
+   after, in the statement that claims the next one. A batch delivered twice, or picked up after
+   its worker was killed, skips what is no longer pending: nothing is sent twice. The message in
+   flight when a worker dies stays "sending" (whether the server took it cannot be known) and
+   is never re-sent.
+3. A failed send goes back to pending and is retried by the task with backoff, without holding up
+   the rest of the batch; an address the server refuses is marked failed at once. Rows left
+   pending (a lost queue, a command run that hit an SMTP outage) are picked up again by the next
+   run while their reminder is still due.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications.choices import DispatchKind, DispatchStatus, NotificationKind
+from notifications.models import Notification, ReminderDispatch
+from notifications.selectors import (
+    DueReminder,
+    Recipient,
+    form_name,
+    missing_below,
+    reminder_recipients,
+    reminders_due,
+    reviewers_by_unit,
+    units_owing,
+    units_to_escalate,
+)
+from reporting.choices import ComplianceStatus
+from reporting.models import Form, Period
+
+log = logging.getLogger(__name__)
+
+# The digest lists this many units in full; the rest are on the Phụ lục 04 page it links to.
+DIGEST_UNITS_SHOWN = 100
+# Rows still pending this long after their claim were left behind by an earlier run.
+RESUME_AFTER = timedelta(minutes=15)
+# After this many send failures in a row the SMTP server is taken to be down: the rest of the
+# batch waits for the task's retry instead of trying each address in turn.
+FAILURES_BEFORE_PAUSE = 3
+
+
+@dataclass
+class BatchResult:
+    """What one batch did. `retry_ids`: failed for a reason that may pass (retry later);
+    `remaining_ids`: not tried because the batch ran out of time (enqueue them again)."""
+
+    emails: int = 0
+    notifications: int = 0
+    failed: int = 0
+    no_recipient: int = 0
+    not_needed: int = 0
+    retry_ids: list[int] = field(default_factory=list)
+    remaining_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class DispatchCounts:
+    """What a run claimed (units reminded, upper units sent a digest, batches) and, when it sent
+    the batches itself, what they did."""
+
+    reminders: int = 0
+    escalations: int = 0
+    resumed: int = 0
+    batches: int = 0
+    emails: int = 0
+    notifications: int = 0
+    failed: int = 0
+    no_recipient: int = 0
+    not_needed: int = 0
+    left_pending: int = 0
+
+    def add(self, result: BatchResult) -> None:
+        self.emails += result.emails
+        self.notifications += result.notifications
+        self.failed += result.failed
+        self.no_recipient += result.no_recipient
+        self.not_needed += result.not_needed
+        self.left_pending += len(result.retry_ids) + len(result.remaining_ids)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- claiming what is due -------------------------------------------------------------------------
+
+
+def batch_size() -> int:
+    return max(1, settings.REMINDER_BATCH_SIZE)
+
+
+def reminders_claim(*, due: DueReminder, on: date, size: int | None = None) -> Iterator[list[int]]:
+    """Claim `due` for every unit it is owed to; yield the claimed dispatch ids `size` at a time,
+    in tree order, once the claim is committed.
+
+    One statement claims them all: INSERT … SELECT from the anti-join of the units owed the
+    reminder, ON CONFLICT DO NOTHING, every row stamped with this run's token. What the token
+    then finds is exactly what this run won; rows another run inserted first stay theirs. The
+    ORM's bulk_create(ignore_conflicts=True) does the same from Python objects, but building
+    40,000 of them took longer than the 5 s the national run is allowed; here nothing but the
+    ids comes back to Python (a few hundred kilobytes nationally).
+
+    Units already reminded are left to the unique index (ON CONFLICT), not filtered out in the
+    SELECT: an anti-join on the table the statement is filling was planned, once the table had
+    been analysed empty, as a scan of it per unit, growing with every row inserted (50 s).
+    """
+    size = size or batch_size()
+    units = units_owing(due.period) if due.kind == DispatchKind.REMINDER else units_to_escalate(due)
+    claim = uuid.uuid4().hex
+    with transaction.atomic():
+        _insert_ignoring_conflicts(units, due=due, on=on, claim=claim)
+        claimed = list(ReminderDispatch.objects.filter(claim=claim).order_by("unit__path").values_list("pk", flat=True))
+    for start in range(0, len(claimed), size):
+        yield claimed[start : start + size]
+
+
+def _insert_ignoring_conflicts(units: QuerySet, *, due: DueReminder, on: date, claim: str) -> None:
+    """INSERT INTO dispatch … SELECT the units' ids … ON CONFLICT DO NOTHING (PostgreSQL, SQLite)."""
+    try:
+        units_sql, units_params = units.order_by().values(owing_unit=F("pk")).query.sql_with_params()
+    except EmptyResultSet:  # a filter on an empty list of units: nothing to claim
+        return
+    opts = ReminderDispatch._meta
+    values = {
+        "period": due.period.pk, "kind": due.kind, "scheduled_for": due.scheduled_for, "run_date": on,
+        "status": DispatchStatus.PENDING, "claim": claim, "created_at": timezone.now(), "attempts": 0,
+        "email_to": "", "error": "",
+    }
+    quote = connection.ops.quote_name
+    columns = [quote(opts.get_field("unit").column)] + [quote(opts.get_field(name).column) for name in values]
+    params = [opts.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    placeholders = ", ".join(["%s"] * len(params))
+    # "WHERE true": SQLite needs it to read ON CONFLICT after an INSERT … SELECT.
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(columns)}) "
+        f"SELECT owing.owing_unit, {placeholders} FROM ({units_sql}) AS owing WHERE true "
+        f"ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *units_params])
+
+
+def reminders_left_behind(*, due: DueReminder, on: date, size: int | None = None) -> Iterator[list[int]]:
+    """Rows of `due` still pending well after their claim (a lost queue, an SMTP outage during a
+    command run), in chunks, counted from `on` from now on (the days left their email gives).
+    Sending them again is safe: each email is claimed before it goes."""
+    size = size or batch_size()
+    ids = list(
+        ReminderDispatch.objects.pending()
+        .for_reminder(period=due.period, kind=due.kind, scheduled_for=due.scheduled_for)
+        .filter(created_at__lt=timezone.now() - RESUME_AFTER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        ReminderDispatch.objects.filter(pk__in=chunk, status=DispatchStatus.PENDING).update(run_date=on)
+        yield chunk
+
+
+def reminders_dispatch(
+    *, on: date, send: Callable[[list[int]], object], form_code: str | None = None, size: int | None = None
+) -> DispatchCounts:
+    """Claim every reminder and digest due on `on` (optionally of one form) and hand each batch of
+    claimed ids to `send`: the daily dispatcher enqueues a task per batch, `send_reminders` sends
+    it in the process. Returns the counts; a `send` that returns a BatchResult adds to them."""
+    counts = DispatchCounts()
+
+    def hand_over(ids: list[int]) -> None:
+        counts.batches += 1
+        result = send(ids)
+        if isinstance(result, BatchResult):
+            counts.add(result)
+
+    for due in reminders_due(on=on, form_code=form_code):
+        for ids in reminders_left_behind(due=due, on=on, size=size):
+            counts.resumed += len(ids)
+            hand_over(ids)
+        for ids in reminders_claim(due=due, on=on, size=size):
+            if due.kind == DispatchKind.REMINDER:
+                counts.reminders += len(ids)
+            else:
+                counts.escalations += len(ids)
+            hand_over(ids)
+    return counts
+
+
+# --- sending one batch ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outgoing:
+    """One dispatch ready to go: who is told, and what the notification and email say."""
+
+    dispatch: ReminderDispatch
+    recipients: list[Recipient]
+    context: dict
+    title: str
+    body: str
+    path: str
+
+    @property
+    def emails(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for recipient in self.recipients:
+            if recipient.email:
+                seen.setdefault(recipient.email.strip().lower(), None)
+        return list(seen)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.PORTAL_URL}{path}"
+
+
+def days_left_text(days: int) -> str:
+    if days > 0:
+        return ngettext("còn %(days)d ngày", "còn %(days)d ngày", days) % {"days": days}
+    if days == 0:
+        return _("hôm nay là hạn cuối")
+    return ngettext("đã quá hạn %(days)d ngày", "đã quá hạn %(days)d ngày", -days) % {"days": -days}
+
+
+def _names(recipients: list[Recipient]) -> str:
+    return ", ".join(r.name for r in recipients if r.name)
+
+
+def _reminder_outgoing(dispatch: ReminderDispatch, recipients: list[Recipient], status: str, name: str) -> Outgoing:
+    period, unit = dispatch.period, dispatch.unit
+    path = reverse(
+        "reporting:submission-edit",
+        kwargs={"unit_pk": unit.pk, "form_code": period.form.code, "period_slug": period.slug},
+    )
+    days_left = dispatch.days_left
+    context = {
+        "unit": unit, "period": period, "form_name": name, "due_date": period.due_date, "days_left": days_left,
+        "days_left_text": days_left_text(days_left), "status_label": ComplianceStatus(status).label,
+        "status": status, "url": absolute(path), "names": _names(recipients),
+    }
+    title = _("Nhắc hạn: %(form)s %(period)s — hạn nộp %(due)s") % {
+        "form": name, "period": period.label.lower(), "due": period.due_date.strftime("%d/%m/%Y"),
+    }
+    body = _("%(unit)s: báo cáo %(status)s; %(days_left)s.") % {
+        "unit": unit.name, "status": context["status_label"].lower(), "days_left": context["days_left_text"],
+    }
+    return Outgoing(dispatch, recipients, context, title, body, path)
+
+
+def _escalation_outgoing(dispatch: ReminderDispatch, recipients: list[Recipient], name: str) -> Outgoing | None:
+    period, unit = dispatch.period, dispatch.unit
+    missing = missing_below(unit, period)
+    shown = list(missing[:DIGEST_UNITS_SHOWN])
+    if not shown:
+        return None
+    total = len(shown) if len(shown) < DIGEST_UNITS_SHOWN else missing.count()
+    path = reverse("reporting:compliance") + "?" + urlencode(
+        {"bieu_mau": period.form.code, "ky": period.slug, "don_vi": unit.code}
+    )
+    lines = []
+    for below in shown:
+        if below.submission_id:
+            link = reverse("reporting:submission-review", kwargs={"pk": below.submission_id})
+        else:
+            link = reverse("organizations:unit-detail", kwargs={"pk": below.pk})
+        lines.append({"unit": below, "status_label": ComplianceStatus(below.compliance_status).label, "url": absolute(link)})
+    context = {
+        "unit": unit, "period": period, "form_name": name, "due_date": period.due_date, "lines": lines,
+        "total": total, "more": total - len(lines), "url": absolute(path), "names": _names(recipients),
+    }
+    title = ngettext(
+        "%(count)d đơn vị chưa gửi %(form)s %(period)s",
+        "%(count)d đơn vị chưa gửi %(form)s %(period)s",
+        total,
+    ) % {"count": total, "form": name, "period": period.label.lower()}
+    body = _("Hạn nộp %(due)s đã qua. Đơn vị thuộc %(unit)s chưa gửi: %(units)s%(more)s.") % {
+        "due": period.due_date.strftime("%d/%m/%Y"), "unit": unit.name,
+        "units": ", ".join(line["unit"].name for line in lines[:5]),
+        "more": _(" và %(n)d đơn vị khác") % {"n": total - 5} if total > 5 else "",
+    }
+    return Outgoing(dispatch, recipients, context, title, body, path)
+
+
+def _message(outgoing: Outgoing, smtp) -> EmailMultiAlternatives:
+    kind = outgoing.dispatch.kind
+    text = render_to_string(f"notifications/email/{kind}.txt", outgoing.context)
+    html = render_to_string(f"notifications/email/{kind}.html", outgoing.context)
+    site = _("Cổng phúc lợi đoàn viên")
+    subject = f"[{site}] {outgoing.title}"
+    message = EmailMultiAlternatives(subject, text, None, outgoing.emails, connection=smtp)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _prepare(dispatches: list[ReminderDispatch], result: BatchResult) -> list[Outgoing]:
+    """What each dispatch says and to whom, with a constant number of queries per batch. A unit
+    that sent its report since the claim (or an upper unit with nobody missing any more) is done."""
+    reminders = [d for d in dispatches if d.kind == DispatchKind.REMINDER]
+    escalations = [d for d in dispatches if d.kind == DispatchKind.ESCALATION]
+    names: dict[int, str] = {}
+    for form in Form.objects.filter(pk__in={d.period.form_id for d in dispatches}):
+        names[form.pk] = form_name(form)
+
+    still_owing: dict[tuple[int, int], str] = {}
+    by_period: dict[int, list[int]] = defaultdict(list)
+    periods: dict[int, Period] = {}
+    for d in reminders:
+        by_period[d.period_id].append(d.unit_id)
+        periods[d.period_id] = d.period
+    for period_id, unit_ids in by_period.items():
+        for unit_id, status in units_owing(periods[period_id]).filter(pk__in=unit_ids).values_list(
+            "pk", "compliance_status"
+        ):
+            still_owing[(period_id, unit_id)] = status
+
+    officers = reminder_recipients({d.unit_id for d in reminders}) if reminders else {}
+    reviewers = reviewers_by_unit({d.unit_id for d in escalations}) if escalations else {}
+    prepared: list[Outgoing] = []
+    done: list[int] = []
+    for d in dispatches:
+        name = names[d.period.form_id]
+        if d.kind == DispatchKind.REMINDER:
+            status = still_owing.get((d.period_id, d.unit_id))
+            outgoing = _reminder_outgoing(d, officers.get(d.unit_id, []), status, name) if status else None
+        else:
+            outgoing = _escalation_outgoing(d, reviewers.get(d.unit_id, []), name)
+        if outgoing is None:
+            done.append(d.pk)
+        else:
+            prepared.append(outgoing)
+    if done:
+        result.not_needed += ReminderDispatch.objects.filter(pk__in=done, status=DispatchStatus.PENDING).update(
+            status=DispatchStatus.NOT_NEEDED, sent_at=timezone.now()
+        )
+    return prepared
+
+
+def _notify(prepared: list[Outgoing]) -> int:
+    """The in-app notifications of the batch, one INSERT; those a previous run of the batch wrote
+    are left as they are. Returns how many were new."""
+    wanted = {(o.dispatch.pk, r.user_id): (o, r) for o in prepared for r in o.recipients if r.user_id}
+    if not wanted:
+        return 0
+    existing = set(
+        Notification.objects.filter(dispatch_id__in={o.dispatch.pk for o in prepared}).values_list("dispatch_id", "user_id")
+    )
+    new = [
+        Notification(
+            user_id=recipient.user_id, dispatch=outgoing.dispatch, title=outgoing.title[:255], body=outgoing.body,
+            url=outgoing.path,
+            kind=NotificationKind.REMINDER if outgoing.dispatch.kind == DispatchKind.REMINDER else NotificationKind.ESCALATION,
+        )
+        for key, (outgoing, recipient) in wanted.items()
+        if key not in existing
+    ]
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _throttle() -> None:
+    """At most REMINDER_EMAIL_RATE emails a second across every worker (a counter per second in the
+    shared cache, Redis in production); 0 means no limit."""
+    rate = settings.REMINDER_EMAIL_RATE
+    if rate <= 0:
+        return
+    while True:
+        second = int(time.time())
+        key = f"notifications:email-rate:{second}"
+        cache.add(key, 0, timeout=10)
+        try:
+            sent = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            continue
+        if sent <= rate:
+            return
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def _claim(dispatch_id: int) -> bool:
+    return bool(
+        ReminderDispatch.objects.filter(pk=dispatch_id, status=DispatchStatus.PENDING).update(
+            status=DispatchStatus.SENDING, attempts=F("attempts") + 1
+        )
+    )
+
+
+def _advance(*, done: tuple[int, str] | None, claim: int) -> bool:
+    """Mark `done` (the email just sent: id, addresses) sent and claim `claim` (the next one) in
+    one statement, one commit; returns whether `claim` was won (it was still pending).
+
+    The exact record costs two writes per email (claimed before, sent after); writing the second
+    of one email with the first of the next halves the commits, which are most of a batch's time
+    once the messages are built. Until its mark is written a sent email stays "sending", which
+    is what it must say if the worker dies then: sent or not, never sent again.
+    """
+    table = ReminderDispatch._meta.db_table
+    done_id, emails = done if done is not None else (None, "")
+    sent, sending, pending = DispatchStatus.SENT, DispatchStatus.SENDING, DispatchStatus.PENDING
+    now = ReminderDispatch._meta.get_field("sent_at").get_db_prep_save(timezone.now(), connection)
+    # RETURNING (PostgreSQL, SQLite ≥ 3.35): the ORM's update() gives a count, not which row.
+    sql = f"""
+        UPDATE {table} SET
+            status = CASE WHEN id = %s THEN %s ELSE %s END,
+            sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END,
+            email_to = CASE WHEN id = %s THEN %s ELSE email_to END,
+            error = CASE WHEN id = %s THEN '' ELSE error END,
+            attempts = CASE WHEN id = %s THEN attempts + 1 ELSE attempts END
+        WHERE (id = %s AND status = %s) OR (id = %s AND status = %s)
+        RETURNING id
+    """
+    params = [
+        done_id, sent, sending, done_id, now, done_id, emails, done_id, claim,
+        done_id, sending, claim, pending,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return any(row[0] == claim for row in cursor.fetchall())
+
+
+def _mark_sent(done: tuple[int, str] | None) -> None:
+    if done is not None:
+        _finish(done[0], DispatchStatus.SENT, email_to=done[1])
+
+
+def _finish(dispatch_id: int, status: str, *, email_to: str = "", error: str = "") -> None:
+    ReminderDispatch.objects.filter(pk=dispatch_id, status=DispatchStatus.SENDING).update(
+        status=status, sent_at=timezone.now(), email_to=email_to, error=error[:2000]
+    )
+
+
+def _release(dispatch_id: int, error: str, *, claimed: bool) -> None:
+    """Back to pending with the error; a row this run had not claimed yet only gets the error."""
+    status = DispatchStatus.SENDING if claimed else DispatchStatus.PENDING
+    ReminderDispatch.objects.filter(pk=dispatch_id, status=status).update(
+        status=DispatchStatus.PENDING, error=error[:2000]
+    )
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """The server refused every address of the message: trying again will not help."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused)
+
+
+def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = None) -> BatchResult:
+    """Send the pending dispatches among `dispatch_ids`: their in-app notifications, then one email
+    each over one SMTP connection. Stops after `time_budget` seconds and returns what is left."""
+    started = time.monotonic()
+    result = BatchResult()
+    dispatches = list(
+        ReminderDispatch.objects.pending().filter(pk__in=dispatch_ids)
+        .select_related("unit", "period__form").order_by("unit__path", "pk")
+    )
+    if not dispatches:
+        return result
+    # Officers read Vietnamese, whatever language the process runs in.
+    with translation.override(settings.LANGUAGE_CODE), _quick_commits():
+        prepared = _prepare(dispatches, result)
+        result.notifications = _notify(prepared)
+        smtp = None
+        failures_in_a_row = 0
+        done: tuple[int, str] | None = None  # sent, its "sent" mark written with the next claim
+        try:
+            for index, outgoing in enumerate(prepared):
+                if time_budget is not None and time.monotonic() - started > time_budget:
+                    result.remaining_ids = [o.dispatch.pk for o in prepared[index:]]
+                    break
+                if failures_in_a_row >= FAILURES_BEFORE_PAUSE:
+                    result.retry_ids += [o.dispatch.pk for o in prepared[index:]]
+                    break
+                dispatch_id = outgoing.dispatch.pk
+                emails = outgoing.emails
+                claimed = False
+                if not emails:
+                    if _claim(dispatch_id):
+                        has_users = any(r.user_id for r in outgoing.recipients)
+                        _finish(dispatch_id, DispatchStatus.SENT if has_users else DispatchStatus.NO_RECIPIENT)
+                        result.no_recipient += 0 if has_users else 1
+                    continue
+                try:
+                    # Everything that takes time happens before the claim, so that a worker killed
+                    # while waiting leaves the row pending for the next one: between the claim and
+                    # the send there is nothing else.
+                    if smtp is None:
+                        smtp = get_connection()
+                        smtp.open()
+                    message = _message(outgoing, smtp)
+                    _throttle()
+                    won = _advance(done=done, claim=dispatch_id)
+                    done = None
+                    if not won:
+                        continue  # sent, or being sent, by another run of this batch
+                    claimed = True
+                    smtp.send_messages([message])
+                except Exception as exc:  # noqa: BLE001 - one unit's failure must not stop the others
+                    _mark_sent(done)
+                    done = None
+                    error = f"{type(exc).__name__}: {exc}"
+                    if claimed and _is_permanent(exc):
+                        _finish(dispatch_id, DispatchStatus.FAILED, email_to=", ".join(emails), error=error)
+                        result.failed += 1
+                        continue
+                    log.warning("Reminder %s not sent, will retry: %s", dispatch_id, error)
+                    _release(dispatch_id, error, claimed=claimed)
+                    result.retry_ids.append(dispatch_id)
+                    failures_in_a_row += 1
+                    _close(smtp)
+                    smtp = None
+                    continue
+                failures_in_a_row = 0
+                done = (dispatch_id, ", ".join(emails))
+                result.emails += 1
+        finally:
+            _mark_sent(done)
+            _close(smtp)
+    return result
+
+
+@contextmanager
+def _quick_commits() -> Iterator[None]:
+    """Commit the per-email marks (claimed, sent) without waiting for the disk, on PostgreSQL.
+
+    Each email is claimed (and the one before it marked sent) in a commit of its own, so that a
+    worker killed at any moment leaves an exact record; waiting for the disk on each (~4 ms on
+    the development machine) made a batch several times slower than the SMTP exchange itself. An asynchronous commit is visible to every other
+    worker at once, so a killed worker changes nothing; only a crash of PostgreSQL itself could
+    lose the last fraction of a second of marks, and those few emails would then go again.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:  # a broken connection is closed and replaced anyway
+            log.debug("Could not reset synchronous_commit", exc_info=True)
+
+
+def _close(smtp) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.close()
+    except Exception:  # noqa: BLE001 - a broken connection is being dropped anyway
+        log.debug("Closing the SMTP connection failed", exc_info=True)
+
+
+def reminders_give_up(*, dispatch_ids: list[int], error: str) -> int:
+    """Mark as failed what is still pending after the last retry; returns how many."""
+    return ReminderDispatch.objects.filter(pk__in=dispatch_ids, status=DispatchStatus.PENDING).update(
+        status=DispatchStatus.FAILED, error=error[:2000]
+    )
+
+
+# --- a person's notifications ---------------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.owned_by(user).unread().update(read_at=timezone.now())
