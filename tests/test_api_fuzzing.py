@@ -14,13 +14,13 @@ import os
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
+from schemathesis import checks
 
 ROLES = ["officer", "reviewer", "member", "system_admin"]
 # What the API promises for any request, valid or not. (Not "every schema-valid request

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache as django_cache
 from django.urls import reverse
+from kombu import pools
 
 from outbox.models import PendingTask
 from outbox.services import enqueue, outbox_flush
@@ -26,8 +27,9 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 def reset_celery_connections() -> None:
     """Forget pooled broker connections and the result backend, so the next send uses the new URLs."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # kombu keeps one pool per broker URL in a process-wide registry: closing the app's pool alone
+    # would leave a closed pool there for the next test on the same URL ("Acquire on closed pool").
+    pools.reset()
     celery_app._pool = None
     if "amqp" in celery_app.__dict__:
         celery_app.amqp._producer_pool = None
