@@ -116,6 +116,12 @@ def admin_kwargs(name: str, tree, actors) -> dict | None:
         # One version of an object's audit history: positional arguments, checked in
         # tests/organizations/test_unit_audit.py (unionportal/history_admin.py).
         return None
+    if name in (f"{ADMIN_PREFIX}otp_totp_totpdevice_config", f"{ADMIN_PREFIX}otp_totp_totpdevice_qrcode"):
+        # django-otp's pages showing a device's secret as a QR code: the worst ones to leak.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=actors.system_admin, name="authenticator", confirmed=True)
+        return {"pk": device.pk}
     if name.endswith(("_change", "_delete", "_history")) and name != "admin:password_change":
         for model in admin.site._registry:
             if name.rsplit("_", 1)[0] == f"{ADMIN_PREFIX}{model._meta.app_label}_{model._meta.model_name}":

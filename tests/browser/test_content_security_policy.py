@@ -40,17 +40,17 @@ def violations(page, console: list[str]) -> list[str]:
 def test_pages_work_under_the_policy_without_violations(page, tree, actors):
     ensure_forms_loaded()
     partner = PartnerFactory(unit=tree.tld, name="Siêu thị Co.opmart")
-    OfferFactory(agreement=AgreementFactory(partner=partner), title="Giảm 10% hóa đơn tại Co.opmart")
-    OfferFactory(agreement=AgreementFactory(partner=partner), title="Khách sạn nghỉ dưỡng Vũng Tàu")
+    OfferFactory(agreement=AgreementFactory(partner=partner, scope="nationwide"), title="Giảm 10% hóa đơn tại Co.opmart")
+    OfferFactory(agreement=AgreementFactory(partner=partner, scope="nationwide"), title="Khách sạn nghỉ dưỡng Vũng Tàu")
     console = watch(page)
     found: dict[str, list[str]] = {}
 
     # The public catalogue: htmx filters the offers as a person types.
     page.goto("/uu-dai/")
     expect(page.get_by_text("Khách sạn nghỉ dưỡng Vũng Tàu")).to_be_visible()
-    page.locator("#id_q").fill("co.op")
-    expect(page.get_by_text("Khách sạn nghỉ dưỡng Vũng Tàu")).to_be_hidden()
-    expect(page.get_by_text("Giảm 10% hóa đơn tại Co.opmart")).to_be_visible()
+    page.locator("#id_q").fill("khach san")
+    expect(page.get_by_text("Giảm 10% hóa đơn tại Co.opmart")).to_be_hidden()
+    expect(page.get_by_text("Khách sạn nghỉ dưỡng Vũng Tàu")).to_be_visible()
     found["/uu-dai/"] = violations(page, console)
 
     log_in(page, "duyet_ag")
