@@ -37,10 +37,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -48,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.choices import DispatchKind, DispatchStatus, NotificationKind
+from notifications.mail import BatchMailer, Email, open_connection, release_connection
 from notifications.models import Notification, ReminderDispatch
 from notifications.selectors import (
     DueReminder,
@@ -313,15 +312,12 @@ def _escalation_outgoing(dispatch: ReminderDispatch, recipients: list[Recipient]
     return Outgoing(dispatch, recipients, context, title, body, path)
 
 
-def _message(outgoing: Outgoing, smtp) -> EmailMultiAlternatives:
-    kind = outgoing.dispatch.kind
-    text = render_to_string(f"notifications/email/{kind}.txt", outgoing.context)
-    html = render_to_string(f"notifications/email/{kind}.html", outgoing.context)
-    site = _("Cổng phúc lợi đoàn viên")
-    subject = f"[{site}] {outgoing.title}"
-    message = EmailMultiAlternatives(subject, text, None, outgoing.emails, connection=smtp)
-    message.attach_alternative(html, "text/html")
-    return message
+def _email(mailer: BatchMailer, outgoing: Outgoing) -> Email:
+    if outgoing.dispatch.kind == DispatchKind.REMINDER:
+        return mailer.reminder(context=outgoing.context, title=outgoing.title, to=outgoing.emails)
+    return mailer.rendered(
+        template=outgoing.dispatch.kind, context=outgoing.context, title=outgoing.title, to=outgoing.emails
+    )
 
 
 def _prepare(dispatches: list[ReminderDispatch], result: BatchResult) -> list[Outgoing]:
@@ -488,7 +484,7 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
     with translation.override(settings.LANGUAGE_CODE), _quick_commits():
         prepared = _prepare(dispatches, result)
         result.notifications = _notify(prepared)
-        smtp = None
+        smtp = mailer = None
         failures_in_a_row = 0
         done: tuple[int, str] | None = None  # sent, its "sent" mark written with the next claim
         try:
@@ -513,16 +509,16 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
                     # while waiting leaves the row pending for the next one: between the claim and
                     # the send there is nothing else.
                     if smtp is None:
-                        smtp = get_connection()
-                        smtp.open()
-                    message = _message(outgoing, smtp)
+                        smtp = open_connection()
+                        mailer = BatchMailer(smtp)
+                    email = _email(mailer, outgoing)
                     _throttle()
                     won = _advance(done=done, claim=dispatch_id)
                     done = None
                     if not won:
                         continue  # sent, or being sent, by another run of this batch
                     claimed = True
-                    smtp.send_messages([message])
+                    mailer.send(email)
                 except Exception as exc:  # noqa: BLE001 - one unit's failure must not stop the others
                     _mark_sent(done)
                     done = None
@@ -535,15 +531,15 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
                     _release(dispatch_id, error, claimed=claimed)
                     result.retry_ids.append(dispatch_id)
                     failures_in_a_row += 1
-                    _close(smtp)
-                    smtp = None
+                    release_connection(smtp, broken=True)
+                    smtp = mailer = None
                     continue
                 failures_in_a_row = 0
                 done = (dispatch_id, ", ".join(emails))
                 result.emails += 1
         finally:
             _mark_sent(done)
-            _close(smtp)
+            release_connection(smtp)
     return result
 
 
@@ -570,15 +566,6 @@ def _quick_commits() -> Iterator[None]:
                 cursor.execute("RESET synchronous_commit")
         except DatabaseError:  # a broken connection is closed and replaced anyway
             log.debug("Could not reset synchronous_commit", exc_info=True)
-
-
-def _close(smtp) -> None:
-    if smtp is None:
-        return
-    try:
-        smtp.close()
-    except Exception:  # noqa: BLE001 - a broken connection is being dropped anyway
-        log.debug("Closing the SMTP connection failed", exc_info=True)
 
 
 def reminders_give_up(*, dispatch_ids: list[int], error: str) -> int:

@@ -51,6 +51,8 @@ from unionportal.text import fold
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 300_000
+# Every import of the portal has a few dozen columns; a sheet may claim 16,384.
+MAX_IMPORT_COLUMNS = 200
 # The declared uncompressed size of all members of an .xlsx; a real 300,000-row file is ~60 MB.
 MAX_XLSX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 # A workbook is a dozen members (more with pictures); tens of thousands is a zip bomb's shape.
@@ -352,6 +354,8 @@ def _to_dataset(rows: Iterable[Sequence[object]], max_rows: int) -> tablib.Datas
         headers.pop()
     if not headers:
         raise SpreadsheetError(_("Dòng đầu tiên của tệp phải là tên các cột."))
+    if len(headers) > MAX_IMPORT_COLUMNS:
+        raise SpreadsheetError(_("Tệp có quá %(limit)d cột.") % {"limit": MAX_IMPORT_COLUMNS})
     width = len(headers)
     blank = (None,) * width
     data: list[tuple] = []
