@@ -122,7 +122,9 @@ def prepare_scale(scale: float, settings: dict, *, seed: int, reuse: bool, log) 
     found = read_marker(settings) or ""
     if reuse and found.startswith(marker):
         use_database(settings)
-        log(f"Scale {scale:g}: database {settings['NAME']} already holds the data set; kept.")
+        # Migrations added since it was written run (and backfill) here, as on a production database.
+        call_command("migrate", verbosity=0, interactive=False)
+        log(f"Scale {scale:g}: database {settings['NAME']} already holds the data set; kept and migrated.")
         written = found[len(marker):].lstrip(": ")
         return f"database `{settings['NAME']}` kept from an earlier run (--fresh writes it again); {written}"
     started = time.perf_counter()

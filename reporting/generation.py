@@ -34,6 +34,7 @@ from reporting.models import (
     Submission,
     SubmissionValue,
 )
+from reporting.services import months_sent_record
 from unionportal import audit
 
 # Of the units with a submission (by a hash of the submission id, in percent).
@@ -123,6 +124,7 @@ def generate_period_reports(*, period: Period, share: float = 0.9, text_share: f
                 [period.pk, version.pk, late, on_time, late, on_time, True, False, now,
                  getattr(by, "pk", None), now, now, getattr(by, "pk", None), round(share * 100)],
             )
+        months_sent_record(Submission.objects.filter(period=period))
         result.submissions = Submission.objects.filter(period=period).count()
         result.seconds["submissions"] = time.perf_counter() - started
 

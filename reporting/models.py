@@ -421,6 +421,30 @@ class ConsolidatedTotal(models.Model):
         return f"{self.unit_id}/{self.period_id}/{self.row_key}: {self.total}"
 
 
+class MonthsSent(models.Model):
+    """Tháng đã gửi báo cáo: the months of a year for which a unit has sent a monthly form, and
+    those it sent late, as 12-bit masks (bit m-1 for month m).
+
+    A report is sent once and never goes back to draft, so `submission_submit` only ever adds
+    bits, in the same transaction. The dashboards read one row per unit and year here instead of
+    twelve reports (1.4 M rows nationally); `months_sent_record` rebuilds it from the reports.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    sent = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tháng đã gửi báo cáo")
+        verbose_name_plural = _("tháng đã gửi báo cáo")
+        constraints = [models.UniqueConstraint(fields=["unit", "form", "year"], name="months_sent_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.form_id}/{self.year}: {self.sent:012b}"
+
+
 # --- consolidation and compliance area: background exports -------------------------------------
 # (written by the consolidation/compliance helper; kept apart from the models above)
 

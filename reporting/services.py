@@ -25,6 +25,7 @@ from reporting.models import (
     ConsolidatedTotal,
     Form,
     FormAssignment,
+    MonthsSent,
     Period,
     ReviewComment,
     Submission,
@@ -224,7 +225,30 @@ def submission_submit(*, submission: Submission, expected_version: int, by) -> S
         extra={"first_submitted_at": first, "last_submitted_at": now,
                "submitted_late": first > submission.period.deadline()},
     )
+    months_sent_record(Submission.objects.filter(pk=submission.pk))
     return submission
+
+
+def months_sent_record(submissions) -> None:
+    """Add the months these reports were sent (and sent late) to their units' `MonthsSent` rows.
+
+    Only adds bits (a report never goes back to draft), so it is safe to run again, and run over
+    a whole period it rebuilds what the generator wrote. One INSERT … SELECT … ON CONFLICT.
+    """
+    table = MonthsSent._meta.db_table
+    ids_sql, ids_params = submissions.order_by().values("pk").query.sql_with_params()
+    bit = "(1 << (p.month - 1))"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, form_id, year, sent, late) "
+            f"SELECT s.unit_id, p.form_id, p.year, SUM({bit}), SUM(CASE WHEN s.submitted_late THEN {bit} ELSE 0 END) "
+            f"FROM {Submission._meta.db_table} s JOIN {Period._meta.db_table} p ON p.id = s.period_id "
+            f"WHERE s.id IN ({ids_sql}) AND s.first_submitted_at IS NOT NULL AND p.month IS NOT NULL "
+            f"GROUP BY s.unit_id, p.form_id, p.year "
+            f"ON CONFLICT (unit_id, form_id, year) DO UPDATE SET "
+            f"sent = {table}.sent | excluded.sent, late = {table}.late | excluded.late",
+            ids_params,
+        )
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ SECTIONS = ("reporting", "welfare", "benefits", "campaigns")
 class _Dashboard(Scenario):
     source = "issue 7, Speed"
     # Each request: session, user, scope, the viewer's units, the unit (5); computing the sections
-    # adds a fixed number (reporting 6, welfare 5, benefits 1–2, campaigns 4: dashboards.selectors).
+    # adds a fixed number (reporting 5, welfare 5, benefits 1–2, campaigns 4: dashboards.selectors).
     max_queries = 4 * 5 + 18
 
     def prepare(self, log: Log) -> str:

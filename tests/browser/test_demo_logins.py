@@ -32,6 +32,9 @@ def test_each_demo_account_logs_in_sees_its_home_and_logs_out(page):
             page.locator("main form").get_by_role("button", name="Đăng nhập").click()
 
             expect(page.locator("main h1")).to_contain_text(account["home_heading"])
+            # Every role's top bar stays on one line at a desktop width (1280 px, the context's default).
+            height = page.locator("nav.navbar").evaluate("bar => bar.getBoundingClientRect().height")
+            assert height < 80, f"the top bar wraps at 1280 px: {height:.0f} px high"
 
             page.locator("[data-testid=user-menu]").click()
             page.get_by_role("button", name="Đăng xuất").click()

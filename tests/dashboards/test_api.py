@@ -194,7 +194,7 @@ def test_the_number_of_queries_does_not_grow_with_the_tree(client, tree, actors,
     large = _queries(client, section, reviewer)
     assert large == small
     # The session, the user, their scope and the unit, then the figures (dashboards/selectors.py).
-    assert small == 4 + {"reporting": 6, "welfare": 5, "benefits": 1, "campaigns": 4}[section]
+    assert small == 4 + {"reporting": 5, "welfare": 5, "benefits": 1, "campaigns": 4}[section]
 
 
 # --- schema ------------------------------------------------------------------------------------

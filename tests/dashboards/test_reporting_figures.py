@@ -126,3 +126,24 @@ def test_a_unit_without_units_below_has_no_rates(client, tree, actors, year_of_r
     assert series(payload, "submission_rates", "expected")[9:11] == [0, 0]
     assert series(payload, "submission_rates", "sent_rate")[9:11] == [None, None]
     assert Unit.objects.get(code="AG-CT-A").numchild == 0
+
+
+def test_units_that_start_or_stop_owing_the_report_within_the_year_count_only_their_months(tree, year_of_reports):
+    """Hà Nội's union B stops owing it before November's due date; a new union owes it from November on."""
+    from reporting.models import FormAssignment
+
+    FormAssignment.objects.filter(unit=tree.company_b, form=year_of_reports.form).update(valid_until=date(2026, 11, 1))
+    newcomer = UnitFactory(parent=tree.ha_noi, code="HN-MOI", province=province(1))
+    form_assign(form=year_of_reports.form, units=[newcomer], valid_from=date(2026, 11, 1))
+    today = date(2026, 11, 28)
+    charts = {c.key: c for c in selectors.reporting_charts(unit=tree.tld, year=2026, today=today)}
+    by_key = {s.key: s.data for s in charts["submission_rates"].series}
+    for month, period in ((10, year_of_reports.october), (11, year_of_reports.november)):
+        counts = compliance_counts(unit=tree.tld, period=period)
+        assert (by_key["expected"][month - 1], by_key["sent"][month - 1], by_key["sent_on_time"][month - 1]) == (
+            counts.expected, counts.sent, counts.sent_on_time,
+        )
+    slowest = {row[0]: row[2:] for row in charts["slowest_units"].rows}
+    # The newcomer owes only November, still unsent; B owed only October, which it sent on time.
+    assert slowest[newcomer.name] == [1, 0, 1]  # months due and owed, sent late, not sent
+    assert tree.company_b.name not in slowest
