@@ -381,7 +381,10 @@ def _board(request: HttpRequest):
 def quota_board_page(request: HttpRequest) -> HttpResponse:
     board, units = _board(request)
     # The unit picker: the units that own at least one section the viewer sees, plus their own.
-    pickable = units.filter(Q(media_outlets__sections__isnull=False) | Q(pk=board.unit.pk)).distinct().order_by("path")[:500]
+    # A semi-join on the few owners of sections: joining every visible unit to its outlets and
+    # sections, then DISTINCT, took 180 ms over the national tree.
+    owners = Section.objects.values("outlet__unit_id")
+    pickable = units.filter(Q(pk__in=owners) | Q(pk=board.unit.pk)).order_by("path")[:500]
     today = timezone.localdate()
     return render(request, "campaigns/officer/quota_board.html", {
         "board": board, "units": pickable, "years": range(today.year + 1, today.year - 6, -1),
