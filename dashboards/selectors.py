@@ -3,9 +3,9 @@
 Every read covers the unit and its subtree (a range on the indexed materialized path) and is
 grouped in SQL: by month, by unit directly below, by partner or by ISO week. No query runs per
 unit and no loop walks the units of the subtree, so the number of queries of a section is fixed
-whatever the size of the tree (reporting 5: periods, the year's tallies (rates and slowest units),
-states by unit below and their names, the slowest units' names; welfare 5; member benefits 1, 2 for a unit without units
-below; campaigns 4), and the Python work is bounded by the number of months, weeks and bars.
+whatever the size of the tree (reporting 5: periods, the year's tallies (rates and slowest
+units), states by unit below and their names, the slowest units' names; welfare 5; member
+benefits 1, 2 for a unit without units below; campaigns 4), and the Python work is bounded by the number of months, weeks and bars.
 
 What a section counts (each chart's caption says it again to the reader):
 - reporting: Phụ lục 02 (the monthly report). A unit "owes" a month when it has an assignment in
@@ -182,7 +182,7 @@ def _tallies(unit: Unit, today: date, periods: dict[int, Period]) -> Tallies:
     sql = f"""
         WITH owed AS ({owed_sql}), t AS (
             SELECT u.id AS id, u.path AS path, o.owed AS owed,
-                   COALESCE(m.sent, 0) & o.owed AS sent, COALESCE(m.late & m.sent, 0) & o.owed AS late
+                   COALESCE(m.sent, 0) & o.owed AS sent, COALESCE(m.late, 0) & o.owed AS late
             FROM {Unit._meta.db_table} u
             JOIN owed o ON o.unit_id = u.id
             LEFT JOIN {MonthsSent._meta.db_table} m ON m.unit_id = u.id AND m.form_id = %s AND m.year = %s

@@ -50,6 +50,11 @@ _PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$"
 _kept: tuple[tuple, SmtpBackend] | None = None
 
 
+def _is_smtp(connection) -> bool:
+    """Django's own SMTP backend, whose smtplib connection the emails are written to directly."""
+    return type(connection) is SmtpBackend
+
+
 def _smtp_settings() -> tuple:
     return (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
 
@@ -73,7 +78,7 @@ def open_connection():
         _close(connection)
     connection = get_connection()
     connection.open()
-    if type(connection) is SmtpBackend:
+    if _is_smtp(connection):
         _kept = (_smtp_settings(), connection)
     return connection
 
@@ -114,7 +119,7 @@ class BatchMailer:
     def __init__(self, connection):
         self.connection = connection
         self.from_email = settings.DEFAULT_FROM_EMAIL
-        self.raw = type(connection) is SmtpBackend
+        self.raw = _is_smtp(connection)
         self._shapes: dict[tuple, tuple[str, str]] = {}
         if self.raw:
             self.from_header = sanitize_address(self.from_email, settings.DEFAULT_CHARSET)
