@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 
 from tests.ci import require
 
@@ -46,6 +47,27 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+class SerialLiveServer(WSGIServer):
+    """The live server handling one request at a time, in the server's own thread.
+
+    On in-memory SQLite every request thread of Django's threaded live server uses the test's
+    one shared connection; the dashboard's four sections, fetched side by side, then hung in
+    sqlite3 now and then (Django ticket #29062). Requests on PostgreSQL stay threaded.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_sqlite():
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialLiveServer
 
 
 @pytest.fixture(scope="session")
