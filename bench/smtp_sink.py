@@ -30,7 +30,11 @@ class _Handler(socketserver.StreamRequestHandler):
                 sender, recipients = line[10:].strip().decode("utf-8", "replace"), []
                 self._reply("250 OK")
             elif command == b"RCPT":
-                recipients.append(line[8:].strip().decode("utf-8", "replace"))
+                recipient = line[8:].strip().decode("utf-8", "replace")
+                if recipient.strip("<>") in sink.refuse:
+                    self._reply("550 No such user here")
+                    continue
+                recipients.append(recipient)
                 self._reply("250 OK")
             elif command == b"DATA":
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
@@ -45,7 +49,11 @@ class _Handler(socketserver.StreamRequestHandler):
             elif command == b"QUIT":
                 self._reply("221 Bye")
                 return
-            else:  # RSET, NOOP and anything else
+            elif command == b"RSET":
+                sender, recipients = "", []
+                sink.resets += 1
+                self._reply("250 OK")
+            else:  # NOOP and anything else
                 self._reply("250 OK")
 
 
@@ -55,10 +63,13 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 class SmtpSink:
-    """`with SmtpSink() as sink:` — `sink.port`, `sink.count`, `sink.messages` (when `keep`)."""
+    """`with SmtpSink() as sink:` — `sink.port`, `sink.count`, `sink.messages` (when `keep`),
+    `sink.resets` (RSETs); RCPT TO an address in `refuse` is answered 550."""
 
-    def __init__(self, *, keep: bool = False):
+    def __init__(self, *, keep: bool = False, refuse: frozenset[str] = frozenset()):
         self.keep = keep
+        self.refuse = refuse
+        self.resets = 0
         self.count = 0
         self.messages: list[tuple[str, list[str], bytes]] = []
         self._lock = threading.Lock()

@@ -18,10 +18,12 @@ same texts as an `EmailMultiAlternatives`. tests/notifications/test_mail.py pars
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
 import secrets
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, make_msgid, parseaddr
 from types import SimpleNamespace
@@ -150,24 +152,79 @@ class BatchMailer:
             html=render_to_string(f"notifications/email/{template}.html", context),
         )
 
-    def send(self, email: Email) -> None:
-        """Send one email; raises what smtplib or the backend raises."""
+    def send(self, email: Email, *, go_ahead: Callable[[], bool] = lambda: True) -> bool:
+        """Send one email if `go_ahead()` says so, asked as late as can be: on SMTP after RCPT TO,
+        before DATA (see `_handed_over`). Returns whether it went; raises what smtplib or the
+        backend raises."""
         if self.raw and all(_PLAIN_ADDRESS.match(address) for address in email.to):
             data = mime_bytes(
                 subject=email.subject, from_header=self.from_header, to=email.to, text=email.text, html=email.html
             )
-            self.connection.connection.sendmail(self.envelope_from, email.to, data)
-            return
+            return _handed_over(self.connection.connection, self.envelope_from, email.to, data, go_ahead)
+        if not go_ahead():
+            return False
         message = EmailMultiAlternatives(email.subject, email.text, self.from_email, email.to, connection=self.connection)
         message.attach_alternative(email.html, "text/html")
         if not self.connection.send_messages([message]):
             raise OSError(_("Máy chủ thư không nhận thư."))
+        return True
+
+
+def _handed_over(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes, go_ahead) -> bool:
+    """`smtplib.SMTP.sendmail`, with `go_ahead()` asked between RCPT TO and DATA.
+
+    Until DATA is answered the server has taken nothing: when `go_ahead()` says no (or raises)
+    the transaction is dropped with RSET and nothing is delivered. This is the point the
+    reminder batch waits for its claim to be committed (`notifications.marks`).
+    """
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        _abandon(smtp, 0)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    try:
+        going = go_ahead()
+    except BaseException:
+        _abandon(smtp, 0)
+        raise
+    if not going:
+        _abandon(smtp, 0)
+        return False
+    code, reply = smtp.data(data)
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    return True
+
+
+def _abandon(smtp: smtplib.SMTP, code: int) -> None:
+    """End the mail transaction: RSET, or close on 421 (the server is going away)."""
+    if code == 421:
+        smtp.close()
+        return
+    try:
+        smtp.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass  # shows on the next command, as smtplib's own sendmail leaves it
 
 
 def subject_line(title: str) -> str:
     return f"[{_('Cổng phúc lợi đoàn viên')}] {title}"
 
 
+@functools.lru_cache(maxsize=256)  # a batch's subjects are a handful of texts
 def encode_header(value: str) -> str:
     """RFC 2047: ASCII as it is, anything else as base64 encoded words of whole characters,
     folded one word a line."""

@@ -12,10 +12,12 @@ How a reminder is sent exactly once:
 2. `reminder_batch_send` takes ids. It writes the in-app notifications in one INSERT (a unique
    (dispatch, user) constraint absorbs a batch run twice), then sends the emails over one SMTP
    connection, each one claimed first (pending → sending, a conditional UPDATE) and marked sent
-   after, in the statement that claims the next one. A batch delivered twice, or picked up after
-   its worker was killed, skips what is no longer pending: nothing is sent twice. The message in
-   flight when a worker dies stays "sending" (whether the server took it cannot be known) and
-   is never re-sent.
+   after, in the statement that claims the next one (notifications/marks.py; over SMTP on
+   PostgreSQL that statement travels on a second connection while the email's SMTP exchange
+   starts, and the message is handed over only once the claim is won). A batch delivered
+   twice, or picked up after its worker was killed, skips what is no longer pending: nothing is
+   sent twice. The message in flight when a worker dies stays "sending" (whether the server took
+   it cannot be known) and is never re-sent.
 3. A failed send goes back to pending and is retried by the task with backoff, without holding up
    the rest of the batch; an address the server refuses is marked failed at once. Rows left
    pending (a lost queue, a command run that hit an SMTP outage) are picked up again by the next
@@ -24,6 +26,7 @@ How a reminder is sent exactly once:
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 import time
@@ -47,6 +50,7 @@ from django.utils.translation import ngettext
 
 from notifications.choices import DispatchKind, DispatchStatus, NotificationKind
 from notifications.mail import BatchMailer, Email, open_connection, release_connection
+from notifications.marks import Done, open_marks
 from notifications.models import Notification, ReminderDispatch
 from notifications.selectors import (
     DueReminder,
@@ -257,25 +261,54 @@ def _names(recipients: list[Recipient]) -> str:
     return ", ".join(r.name for r in recipients if r.name)
 
 
-def _reminder_outgoing(dispatch: ReminderDispatch, recipients: list[Recipient], status: str, name: str) -> Outgoing:
-    period, unit = dispatch.period, dispatch.unit
+# Stands for the unit's id in a link reversed once per batch and filled in per unit: reversing
+# it for each unit cost more than the rest of the unit's reminder.
+_UNIT_PK_STANDIN = 987_654_321_987
+
+
+@dataclass(frozen=True)
+class ReminderWording:
+    """What every reminder of one period, report state and days left says: worked out once per
+    batch (a link, four translated texts), the unit's own values put in per reminder."""
+
+    path: str  # with _UNIT_PK_STANDIN where the unit's id goes
+    title: str
+    status_label: str
+    days_left_text: str
+    body_format: str
+
+
+def reminder_wording(period: Period, status: str, days_left: int, name: str) -> ReminderWording:
     path = reverse(
         "reporting:submission-edit",
-        kwargs={"unit_pk": unit.pk, "form_code": period.form.code, "period_slug": period.slug},
+        kwargs={"unit_pk": _UNIT_PK_STANDIN, "form_code": period.form.code, "period_slug": period.slug},
     )
-    days_left = dispatch.days_left
-    context = {
-        "unit": unit, "period": period, "form_name": name, "due_date": period.due_date, "days_left": days_left,
-        "days_left_text": days_left_text(days_left), "status_label": ComplianceStatus(status).label,
-        "status": status, "url": absolute(path), "names": _names(recipients),
-    }
     title = _("Nhắc hạn: %(form)s %(period)s — hạn nộp %(due)s") % {
         "form": name, "period": period.label.lower(), "due": period.due_date.strftime("%d/%m/%Y"),
     }
-    body = _("%(unit)s: báo cáo %(status)s; %(days_left)s.") % {
-        "unit": unit.name, "status": context["status_label"].lower(), "days_left": context["days_left_text"],
+    return ReminderWording(
+        path=path, title=title, status_label=ComplianceStatus(status).label, days_left_text=days_left_text(days_left),
+        body_format=_("%(unit)s: báo cáo %(status)s; %(days_left)s."),
+    )
+
+
+def _reminder_outgoing(
+    dispatch: ReminderDispatch, recipients: list[Recipient], status: str, name: str,
+    wording: Callable[..., ReminderWording] = reminder_wording,
+) -> Outgoing:
+    period, unit = dispatch.period, dispatch.unit
+    days_left = dispatch.days_left
+    said = wording(period, status, days_left, name)
+    path = said.path.replace(str(_UNIT_PK_STANDIN), str(unit.pk))
+    context = {
+        "unit": unit, "period": period, "form_name": name, "due_date": period.due_date, "days_left": days_left,
+        "days_left_text": said.days_left_text, "status_label": said.status_label,
+        "status": status, "url": absolute(path), "names": _names(recipients),
     }
-    return Outgoing(dispatch, recipients, context, title, body, path)
+    body = said.body_format % {
+        "unit": unit.name, "status": said.status_label.lower(), "days_left": said.days_left_text,
+    }
+    return Outgoing(dispatch, recipients, context, said.title, body, path)
 
 
 def _escalation_outgoing(dispatch: ReminderDispatch, recipients: list[Recipient], name: str) -> Outgoing | None:
@@ -343,13 +376,14 @@ def _prepare(dispatches: list[ReminderDispatch], result: BatchResult) -> list[Ou
 
     officers = reminder_recipients({d.unit_id for d in reminders}) if reminders else {}
     reviewers = reviewers_by_unit({d.unit_id for d in escalations}) if escalations else {}
+    wording = functools.cache(reminder_wording)
     prepared: list[Outgoing] = []
     done: list[int] = []
     for d in dispatches:
         name = names[d.period.form_id]
         if d.kind == DispatchKind.REMINDER:
             status = still_owing.get((d.period_id, d.unit_id))
-            outgoing = _reminder_outgoing(d, officers.get(d.unit_id, []), status, name) if status else None
+            outgoing = _reminder_outgoing(d, officers.get(d.unit_id, []), status, name, wording) if status else None
         else:
             outgoing = _escalation_outgoing(d, reviewers.get(d.unit_id, []), name)
         if outgoing is None:
@@ -412,40 +446,7 @@ def _claim(dispatch_id: int) -> bool:
     )
 
 
-def _advance(*, done: tuple[int, str] | None, claim: int) -> bool:
-    """Mark `done` (the email just sent: id, addresses) sent and claim `claim` (the next one) in
-    one statement, one commit; returns whether `claim` was won (it was still pending).
-
-    The exact record costs two writes per email (claimed before, sent after); writing the second
-    of one email with the first of the next halves the commits, which are most of a batch's time
-    once the messages are built. Until its mark is written a sent email stays "sending", which
-    is what it must say if the worker dies then: sent or not, never sent again.
-    """
-    table = ReminderDispatch._meta.db_table
-    done_id, emails = done if done is not None else (None, "")
-    sent, sending, pending = DispatchStatus.SENT, DispatchStatus.SENDING, DispatchStatus.PENDING
-    now = ReminderDispatch._meta.get_field("sent_at").get_db_prep_save(timezone.now(), connection)
-    # RETURNING (PostgreSQL, SQLite ≥ 3.35): the ORM's update() gives a count, not which row.
-    sql = f"""
-        UPDATE {table} SET
-            status = CASE WHEN id = %s THEN %s ELSE %s END,
-            sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END,
-            email_to = CASE WHEN id = %s THEN %s ELSE email_to END,
-            error = CASE WHEN id = %s THEN '' ELSE error END,
-            attempts = CASE WHEN id = %s THEN attempts + 1 ELSE attempts END
-        WHERE (id = %s AND status = %s) OR (id = %s AND status = %s)
-        RETURNING id
-    """
-    params = [
-        done_id, sent, sending, done_id, now, done_id, emails, done_id, claim,
-        done_id, sending, claim, pending,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return any(row[0] == claim for row in cursor.fetchall())
-
-
-def _mark_sent(done: tuple[int, str] | None) -> None:
+def _mark_sent(done: Done | None) -> None:
     if done is not None:
         _finish(done[0], DispatchStatus.SENT, email_to=done[1])
 
@@ -484,9 +485,9 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
     with translation.override(settings.LANGUAGE_CODE), _quick_commits():
         prepared = _prepare(dispatches, result)
         result.notifications = _notify(prepared)
-        smtp = mailer = None
+        smtp = mailer = marks = None
         failures_in_a_row = 0
-        done: tuple[int, str] | None = None  # sent, its "sent" mark written with the next claim
+        done: Done | None = None  # sent, its "sent" mark written with the next claim
         try:
             for index, outgoing in enumerate(prepared):
                 if time_budget is not None and time.monotonic() - started > time_budget:
@@ -497,29 +498,27 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
                     break
                 dispatch_id = outgoing.dispatch.pk
                 emails = outgoing.emails
-                claimed = False
                 if not emails:
                     if _claim(dispatch_id):
                         has_users = any(r.user_id for r in outgoing.recipients)
                         _finish(dispatch_id, DispatchStatus.SENT if has_users else DispatchStatus.NO_RECIPIENT)
                         result.no_recipient += 0 if has_users else 1
                     continue
+                began = False
                 try:
-                    # Everything that takes time happens before the claim, so that a worker killed
-                    # while waiting leaves the row pending for the next one: between the claim and
-                    # the send there is nothing else.
+                    # What may wait (the connection, the rate limit) comes before the claim, so
+                    # that a worker killed while waiting leaves the row pending for the next one;
+                    # between the claim and the send there is only building the message.
                     if smtp is None:
                         smtp = open_connection()
                         mailer = BatchMailer(smtp)
-                    email = _email(mailer, outgoing)
+                        marks = marks or open_marks(overlap=mailer.raw)
                     _throttle()
-                    won = _advance(done=done, claim=dispatch_id)
-                    done = None
-                    if not won:
-                        continue  # sent, or being sent, by another run of this batch
-                    claimed = True
-                    mailer.send(email)
+                    marks.begin(done=done, claim=dispatch_id)
+                    began, done = True, None
+                    sent = mailer.send(_email(mailer, outgoing), go_ahead=marks.won)
                 except Exception as exc:  # noqa: BLE001 - one unit's failure must not stop the others
+                    claimed = began and marks.won()
                     _mark_sent(done)
                     done = None
                     error = f"{type(exc).__name__}: {exc}"
@@ -534,12 +533,16 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
                     release_connection(smtp, broken=True)
                     smtp = mailer = None
                     continue
+                if not sent:
+                    continue  # sent, or being sent, by another run of this batch
                 failures_in_a_row = 0
                 done = (dispatch_id, ", ".join(emails))
                 result.emails += 1
         finally:
             _mark_sent(done)
             release_connection(smtp)
+            if marks is not None:
+                marks.close()
     return result
 
 

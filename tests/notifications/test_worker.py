@@ -4,7 +4,9 @@ since a worker's memory is not the test's); running the dispatcher again sends n
 
 A second test kills a worker (SIGKILL) in the middle of a batch: Redis hands the unacknowledged
 batch to the next worker once the visibility timeout passes, which sends the rest; nothing goes
-twice.
+twice. It runs twice: into the file backend (one database round trip, then the email), and over
+SMTP into a local sink, as in production, where each email's claim overlaps its SMTP exchange
+(notifications/marks.py).
 
 The workers listen on a queue of their own, and the batches follow the dispatcher onto it.
 It reads the test database, so the test commits its data (transactional) and needs a database
@@ -26,6 +28,7 @@ from celery.result import EagerResult
 from django.conf import settings
 from django.db import connection
 
+from bench.smtp_sink import SmtpSink
 from notifications.choices import DispatchStatus
 from notifications.models import Notification, ReminderDispatch
 from notifications.tasks import dispatch_reminders
@@ -75,7 +78,7 @@ def start_worker(redis_url, transactional_db, tmp_path):
     outbox = tmp_path / "outbox"
     started: list[subprocess.Popen] = []
 
-    def start(name: str = "a", **extra_env) -> SimpleNamespace:
+    def start(name: str = "a", sink: SmtpSink | None = None, **extra_env) -> SimpleNamespace:
         log_path = tmp_path / f"worker-{name}.log"
         command = [
             sys.executable, "-m", "celery", "-A", "unionportal", "worker",
@@ -87,12 +90,18 @@ def start_worker(redis_url, transactional_db, tmp_path):
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(outbox),
             **extra_env,
         }
+        if sink is not None:
+            env.update(
+                EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="0", EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD="",
+            )
         env.setdefault("DEBUG", "1")
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         started.append(process)
         return SimpleNamespace(
-            queue=queue, outbox=outbox, process=process, log=lambda: log_path.read_text(errors="replace")
+            queue=queue, outbox=outbox, process=process, log=lambda: log_path.read_text(errors="replace"),
+            delivered=(lambda: sink_messages(sink)) if sink is not None else (lambda: outbox_messages(outbox)),
         )
 
     yield start
@@ -119,6 +128,10 @@ def outbox_messages(outbox: Path) -> list:
             if chunk.strip():
                 messages.append(email.message_from_bytes(chunk.strip(), policy=policy.default))
     return messages
+
+
+def sink_messages(sink: SmtpSink) -> list:
+    return [email.message_from_bytes(data, policy=policy.default) for _sender, _recipients, data in list(sink.messages)]
 
 
 def run_dispatcher(worker, day: str) -> dict:
@@ -168,8 +181,18 @@ def test_a_reminder_goes_through_the_broker_into_the_outbox_once(broker_app, wor
     assert worker.process.poll() is None, worker.log()
 
 
+@pytest.fixture(params=["file", "smtp"])
+def sink(request):
+    """None: the workers write to the file backend; else the SMTP sink they send to."""
+    if request.param == "file":
+        yield None
+        return
+    with SmtpSink(keep=True) as sink:
+        yield sink
+
+
 def test_a_worker_killed_mid_batch_leaves_the_rest_to_the_next_one_and_nothing_goes_twice(
-    broker_app, start_worker, tree, periods
+    broker_app, start_worker, tree, periods, sink
 ):
     from reporting.services import form_assign
     from tests.factories import UnitFactory, user_with_role
@@ -181,22 +204,22 @@ def test_a_worker_killed_mid_batch_leaves_the_rest_to_the_next_one_and_nothing_g
     # 3 emails a second, so the batch is still running when the worker is killed; a short
     # visibility timeout, so Redis hands the unacknowledged batch to the next worker quickly.
     slow = {"REMINDER_EMAIL_RATE": "3", "CELERY_VISIBILITY_TIMEOUT": "8"}
-    first = start_worker("a", **slow)
+    first = start_worker("a", sink, **slow)
 
     dispatch_reminders.apply_async(kwargs={"on": "2026-11-20", "form_code": "PL02"}, queue=first.queue)
     deadline = time.monotonic() + TIMEOUT
-    while len(outbox_messages(first.outbox)) < 3:
+    while len(first.delivered()) < 3:
         assert time.monotonic() < deadline and first.process.poll() is None, first.log()
         time.sleep(0.05)
     first.process.kill()  # SIGKILL: no goodbye, the batch is neither acknowledged nor finished
     first.process.wait()
-    sent_before = len(outbox_messages(first.outbox))
+    sent_before = len(first.delivered())
     time.sleep(8)  # the visibility timeout runs out
-    second = start_worker("b", **slow)
+    second = start_worker("b", sink, **slow)
 
     wait_until_settled(second, 18, in_flight_allowed=1)  # 12 unions + the 6 units of the tree
 
-    addresses = [m["To"] for m in outbox_messages(second.outbox)]
+    addresses = [m["To"] for m in second.delivered()]
     officer_of = {union.pk: f"can_bo_khoa_{n:02d}@example.vn" for n, union in enumerate(unions)}
     assert len(addresses) == len(set(addresses)), "an email went twice"
     # The one email in flight at the kill (or sent, its mark not yet written) stays "sending":
