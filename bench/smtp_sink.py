@@ -41,7 +41,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 chunks = []
                 while True:
                     data = self.rfile.readline()
-                    if not data or data == b".\r\n":
+                    if not data:
+                        return  # the client went away mid-message: a server delivers nothing
+                    if data == b".\r\n":
                         break
                     chunks.append(data[1:] if data.startswith(b"..") else data)  # undo dot-stuffing
                 sink.received(sender, recipients, b"".join(chunks))

@@ -35,6 +35,7 @@ from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class BatchMailer:
         for name, marker in MARKERS.items():
             text = text.replace(marker, values[name])
             html = html.replace(marker, escape(values[name]))
-        return Email(subject=subject_line(title), to=to, text=text, html=html)
+        return Email(subject=_reminder_subject(title, get_language()), to=to, text=text, html=html)
 
     def rendered(self, *, template: str, context: dict, title: str, to: list[str]) -> Email:
         """Any other email (the reviewers' digest): rendered whole."""
@@ -222,6 +223,11 @@ def _abandon(smtp: smtplib.SMTP, code: int) -> None:
 
 def subject_line(title: str) -> str:
     return f"[{_('Cổng phúc lợi đoàn viên')}] {title}"
+
+
+@functools.lru_cache(maxsize=256)  # a batch's reminders share a handful of titles
+def _reminder_subject(title: str, language: str | None) -> str:
+    return subject_line(title)
 
 
 @functools.lru_cache(maxsize=256)  # a batch's subjects are a handful of texts
