@@ -59,6 +59,15 @@ def _advance_sql(**placeholders: str) -> str:
     )
 
 
+# Written once: the statement goes out for every email.
+_SERIAL_ADVANCE_SQL = _advance_sql(done="%(done)s", claim="%(claim)s", emails="%(emails)s", now="%(now)s")
+
+
+def _done_values(done: Done | None) -> tuple[int | None, str]:
+    """The statement's parameters for the email just sent; none before a batch's first email."""
+    return done if done is not None else (None, "")
+
+
 class SerialMarks:
     """The statement on the portal's connection, waited for at once (any database, any backend,
     inside a transaction)."""
@@ -67,11 +76,10 @@ class SerialMarks:
         self._won = False
 
     def begin(self, *, done: Done | None, claim: int) -> None:
-        done_id, emails = done if done is not None else (None, "")
+        done_id, emails = _done_values(done)
         now = ReminderDispatch._meta.get_field("sent_at").get_db_prep_save(timezone.now(), connection)
-        sql = _advance_sql(done="%(done)s", claim="%(claim)s", emails="%(emails)s", now="%(now)s")
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"done": done_id, "claim": claim, "emails": emails, "now": now})
+            cursor.execute(_SERIAL_ADVANCE_SQL, {"done": done_id, "claim": claim, "emails": emails, "now": now})
             self._won = any(row[0] == claim for row in cursor.fetchall())
 
     def won(self) -> bool:
@@ -118,7 +126,7 @@ class OverlappedMarks:
         return cls(raw)
 
     def begin(self, *, done: Done | None, claim: int) -> None:
-        done_id, emails = done if done is not None else (None, "")
+        done_id, emails = _done_values(done)
         self._claim, self._won = claim, None
         self._cursor.execute("EXECUTE reminder_advance(%s, %s, %s)", (done_id, emails, claim))
         self._connection.poll()  # flush what the socket did not take at once

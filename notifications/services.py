@@ -294,7 +294,7 @@ def reminder_wording(period: Period, status: str, days_left: int, name: str) -> 
 
 def _reminder_outgoing(
     dispatch: ReminderDispatch, recipients: list[Recipient], status: str, name: str,
-    wording: Callable[..., ReminderWording] = reminder_wording,
+    wording: Callable[..., ReminderWording],
 ) -> Outgoing:
     period, unit = dispatch.period, dispatch.unit
     days_left = dispatch.days_left
