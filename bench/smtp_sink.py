@@ -1,19 +1,33 @@
 """A local SMTP sink for the benchmarks: accepts every message on 127.0.0.1, keeps a count (and,
 when asked, the messages), delivers nothing. Threads, one per connection; enough SMTP for
-Django's and smtplib's clients (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT)."""
+Django's and smtplib's clients (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), with PIPELINING
+(RFC 2920) offered, as Postfix and the big providers offer it, unless asked not to."""
 
 from __future__ import annotations
 
+import pickle
+import socket
 import socketserver
+import subprocess
+import sys
+import tempfile
 import threading
+from pathlib import Path
 
 
 class _Handler(socketserver.StreamRequestHandler):
+    def setup(self) -> None:
+        super().setup()
+        # Replies to pipelined commands go out at once: held back by Nagle's algorithm, each
+        # would wait for the client's delayed ACK (40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _reply(self, line: str) -> None:
         self.wfile.write(line.encode("ascii") + b"\r\n")
 
     def handle(self) -> None:
         sink: SmtpSink = self.server.sink  # type: ignore[attr-defined]
+        sink.connections += 1
         self._reply("220 bench sink ESMTP")
         sender, recipients = "", []
         while True:
@@ -21,13 +35,17 @@ class _Handler(socketserver.StreamRequestHandler):
             if not line:
                 return
             command = line[:4].upper()
+            if sink.keep:
+                sink.commands.append(command.decode("ascii", "replace"))
             if command == b"EHLO":
                 self._reply("250-bench sink")
+                if sink.pipelining:
+                    self._reply("250-PIPELINING")
                 self._reply("250 8BITMIME")
             elif command == b"HELO":
                 self._reply("250 bench sink")
             elif command == b"MAIL":
-                sender, recipients = line[10:].strip().decode("utf-8", "replace"), []
+                sender, recipients = line[10:].strip().split(b" ")[0].decode("utf-8", "replace"), []
                 self._reply("250 OK")
             elif command == b"RCPT":
                 recipient = line[8:].strip().decode("utf-8", "replace")
@@ -37,6 +55,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 recipients.append(recipient)
                 self._reply("250 OK")
             elif command == b"DATA":
+                if not recipients:
+                    self._reply("554 No valid recipients")
+                    continue
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
                 chunks = []
                 while True:
@@ -65,12 +86,16 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 class SmtpSink:
-    """`with SmtpSink() as sink:` — `sink.port`, `sink.count`, `sink.messages` (when `keep`),
-    `sink.resets` (RSETs); RCPT TO an address in `refuse` is answered 550."""
+    """`with SmtpSink() as sink:` — `sink.port`, `sink.count`, `sink.connections`, `sink.resets`
+    (RSETs); when `keep`, `sink.messages` and `sink.commands` (each command's verb, in order).
+    RCPT TO an address in `refuse` is answered 550."""
 
-    def __init__(self, *, keep: bool = False, refuse: frozenset[str] = frozenset()):
+    def __init__(self, *, keep: bool = False, refuse: frozenset[str] = frozenset(), pipelining: bool = True):
         self.keep = keep
         self.refuse = refuse
+        self.pipelining = pipelining
+        self.connections = 0
+        self.commands: list[str] = []
         self.resets = 0
         self.count = 0
         self.messages: list[tuple[str, list[str], bytes]] = []
@@ -99,3 +124,63 @@ class SmtpSink:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class SinkProcess:
+    """A sink in a process of its own, as a mail server is: its work does not take turns with the
+    measured code for the bench process's GIL. `port`, `count`, `reset()`, `take_messages()`
+    (those kept since the start, then it stops keeping), `stop()`; driven over the child's
+    stdin and stdout, one line a command (`python -m bench.smtp_sink`)."""
+
+    def __init__(self, *, keep: bool = False):
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "bench.smtp_sink", *(["--keep"] if keep else [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+        )
+        self.port = int(self._process.stdout.readline())
+
+    def _ask(self, *words: str) -> str:
+        self._process.stdin.write(" ".join(words) + "\n")
+        self._process.stdin.flush()
+        return self._process.stdout.readline().strip()
+
+    @property
+    def count(self) -> int:
+        return int(self._ask("count"))
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+    def take_messages(self) -> list[tuple[str, list[str], bytes]]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "messages.pickle"
+            self._ask("messages", str(path))
+            return pickle.loads(path.read_bytes())
+
+    def stop(self) -> None:
+        self._ask("quit")
+        self._process.wait(timeout=10)
+
+
+def _serve() -> None:
+    sink = SmtpSink(keep="--keep" in sys.argv).start()
+    print(sink.port, flush=True)
+    for line in sys.stdin:
+        command, *rest = line.split()
+        if command == "count":
+            print(sink.count, flush=True)
+            continue
+        if command == "reset":
+            sink.count = 0
+        elif command == "messages":
+            Path(rest[0]).write_bytes(pickle.dumps(sink.messages))
+            sink.keep, sink.messages = False, []
+        elif command == "quit":
+            print("ok", flush=True)
+            break
+        print("ok", flush=True)
+    sink.stop()
+
+
+if __name__ == "__main__":
+    _serve()

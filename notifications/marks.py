@@ -5,12 +5,14 @@ goes and marked sent after, the mark of one email written in the statement that 
 the email goes: a database round trip, then the SMTP exchange, one after the other, for every
 email. `OverlappedMarks` (PostgreSQL, outside a transaction) sends the statement on a second,
 non-blocking connection of the batch's own and lets the email's SMTP exchange start meanwhile:
-building the message, then MAIL FROM and RCPT TO, none of which delivers anything. Only before
-DATA — the command after which the server may deliver the message — does the batch wait for the
-statement, and a claim that was not won ends the exchange with RSET. Nothing of the exactly-once
-rule changes: a message is handed over only once its claim is committed, and its "sent" mark is
-written with the next claim. The time saved is the database round trip of each email, as long as
-the SMTP server takes (bench `reminders`).
+building the message, then MAIL FROM and RCPT TO (and DATA, on a server that offers
+PIPELINING), none of which delivers anything. Only before the command after which the server
+may deliver — DATA, or with PIPELINING the message itself — does the batch wait for the
+statement; a claim that was not won ends the exchange (RSET, or with PIPELINING the connection is
+dropped: see `mail._pipelined`). Nothing of the exactly-once rule changes: a message is handed
+over only once its claim is committed, and its "sent" mark is written with the next claim. The
+time saved is the database round trip of each email, as long as the SMTP server takes (bench
+`reminders`).
 
 A batch's second connection lives as long as the batch: kept between batches it would also keep
 a test database from being dropped.

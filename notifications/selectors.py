@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
 from notifications.choices import DispatchKind
 from notifications.models import ReminderDispatch
 from organizations.choices import Role
 from organizations.models import RoleAssignment, Unit
 from reporting.choices import ComplianceStatus, SubmissionStatus
-from reporting.models import Form, FormAssignment, Period, SubmissionValue
+from reporting.models import Form, FormAssignment, FormVersion, Period, SubmissionValue
 from reporting.selectors import compliance, compliance_status_expression
 
 # A unit that has not sent its report: nothing opened, a draft, or returned and not sent again.
@@ -208,7 +208,21 @@ def form_name(form: Form) -> str:
     """How people call a form: "Phụ lục 02" from the form file's appendix line; with the code when
     that line carries no number ("Phụ lục báo cáo (AGIANG)"); else the code alone."""
     version = form.current_version
-    appendix = ((version.definition.get("appendix") if version else "") or "").strip().capitalize()
+    return _called(form.code, version.definition.get("appendix") if version else "")
+
+
+def form_names(form_ids: Iterable[int]) -> dict[int, str]:
+    """`form_name` of each form, in one query that reads only the appendix line of each current
+    version (a reminder batch's forms; the whole definition is the form's every row)."""
+    appendix = FormVersion.objects.filter(form=OuterRef("pk"), is_current=True).order_by("-version")
+    rows = Form.objects.filter(pk__in=list(form_ids)).annotate(
+        appendix=Subquery(appendix.values("definition__appendix")[:1])
+    )
+    return {pk: _called(code, appendix) for pk, code, appendix in rows.values_list("pk", "code", "appendix")}
+
+
+def _called(code: str, appendix: str | None) -> str:
+    appendix = (appendix or "").strip().capitalize()
     if not appendix:
-        return form.code
-    return appendix if appendix[-1].isdigit() else f"{appendix} ({form.code})"
+        return code
+    return appendix if appendix[-1].isdigit() else f"{appendix} ({code})"

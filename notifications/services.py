@@ -55,7 +55,7 @@ from notifications.models import Notification, ReminderDispatch
 from notifications.selectors import (
     DueReminder,
     Recipient,
-    form_name,
+    form_names,
     missing_below,
     reminder_recipients,
     reminders_due,
@@ -64,7 +64,7 @@ from notifications.selectors import (
     units_to_escalate,
 )
 from reporting.choices import ComplianceStatus
-from reporting.models import Form, Period
+from reporting.models import Period
 
 log = logging.getLogger(__name__)
 
@@ -358,9 +358,7 @@ def _prepare(dispatches: list[ReminderDispatch], result: BatchResult) -> list[Ou
     that sent its report since the claim (or an upper unit with nobody missing any more) is done."""
     reminders = [d for d in dispatches if d.kind == DispatchKind.REMINDER]
     escalations = [d for d in dispatches if d.kind == DispatchKind.ESCALATION]
-    names: dict[int, str] = {}
-    for form in Form.objects.filter(pk__in={d.period.form_id for d in dispatches}):
-        names[form.pk] = form_name(form)
+    names = form_names({d.period.form_id for d in dispatches})
 
     still_owing: dict[tuple[int, int], str] = {}
     by_period: dict[int, list[int]] = defaultdict(list)
@@ -493,11 +491,14 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
     started = time.monotonic()
     result = BatchResult()
     dispatches = list(
-        ReminderDispatch.objects.pending().filter(pk__in=dispatch_ids)
-        .select_related("unit", "period__form").order_by("unit__path", "pk")
+        ReminderDispatch.objects.pending().filter(pk__in=dispatch_ids).select_related("unit").order_by("unit__path", "pk")
     )
     if not dispatches:
         return result
+    # A batch is of one period or a few: one instance each, not one joined into every row.
+    periods = Period.objects.select_related("form").in_bulk({d.period_id for d in dispatches})
+    for dispatch in dispatches:
+        dispatch.period = periods[dispatch.period_id]
     # Officers read Vietnamese, whatever language the process runs in.
     with translation.override(settings.LANGUAGE_CODE), _quick_commits():
         prepared = _prepare(dispatches, result)
@@ -550,8 +551,11 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
                     release_connection(smtp, broken=True)
                     smtp = mailer = None
                     continue
-                if not sent:
-                    continue  # sent, or being sent, by another run of this batch
+                if not sent:  # sent, or being sent, by another run of this batch
+                    if mailer.connection_lost:
+                        release_connection(smtp, broken=True)
+                        smtp = mailer = None
+                    continue
                 failures_in_a_row = 0
                 done = (dispatch_id, ", ".join(emails))
                 result.emails += 1

@@ -5,6 +5,7 @@ tiny sizes; no timing is asserted: speed is measured by `make bench`, not by tes
 
 import json
 import re
+import smtplib
 
 import pytest
 
@@ -14,6 +15,7 @@ from bench.runner import LOAD_MARKER, Result, growth_table, report, run_suite, t
 from bench.scenarios import SCENARIOS
 from bench.scenarios.imports import OutletImport
 from bench.scenarios.quota_board import QuotaBoard
+from bench.smtp_sink import SinkProcess
 
 TINY = 0.001  # 130 grassroots unions, 5 partners, 50 offers, 200 outlets, 1 section
 
@@ -247,3 +249,16 @@ def test_the_load_section_says_what_was_missed_and_where_the_time_goes(db):
     assert "- **missed**: deadline rush: p95 900 ms (target < 500 ms)" in text
     assert "2.2 ms of CPU in the portal" in text  # 40 s / 18,000 requests
     assert "**exactly the reports made**" in text and "~31 requests/s" in text
+
+
+def test_the_sink_in_a_process_of_its_own_counts_and_hands_back_what_it_took():
+    sink = SinkProcess(keep=True)
+    try:
+        with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+            smtp.sendmail("a@example.vn", ["b@example.vn"], b"Subject: x\r\n\r\n.hello\r\n")
+        assert sink.count == 1
+        assert sink.take_messages() == [("<a@example.vn>", ["<b@example.vn>"], b"Subject: x\r\n\r\n.hello\r\n")]
+        sink.reset()
+        assert sink.count == 0
+    finally:
+        sink.stop()

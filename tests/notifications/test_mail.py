@@ -1,14 +1,18 @@
 """The reminder emails written straight to bytes on SMTP (notifications/mail.py) say exactly what the
-same emails built by Django's email classes say: same subject, sender, addresses and both texts."""
+same emails built by Django's email classes say: same subject, sender, addresses and both texts.
+Over SMTP, with or without PIPELINING, a message goes only once the batch says go ahead, and an
+address the server refuses stops neither the others nor the next email."""
 
+import smtplib
 from datetime import date
 from email import message_from_bytes, policy
 
 import pytest
 from django.core import mail
+from django.core.mail import get_connection
 
 from bench.smtp_sink import SmtpSink
-from notifications.mail import encode_header, mime_bytes
+from notifications.mail import BatchMailer, Email, encode_header, mime_bytes
 from notifications.models import Notification, ReminderDispatch
 
 
@@ -71,3 +75,69 @@ def test_the_smtp_path_sends_what_the_django_path_sends(settings, run_on, novemb
             settings, run_on, date(2026, 11, 20), "django.core.mail.backends.smtp.EmailBackend", sink
         )
     assert by_smtp == by_django
+
+
+EMAIL = Email(
+    subject="Nhắc hạn: Phụ lục 02", to=["an@example.vn", "binh@example.vn"],
+    text="Kính gửi: Trần Thị An,\n.\nCĐCS Công ty A chưa gửi Phụ lục 02.\n", html="<p>Kính gửi</p>",
+)
+
+
+def mailer_to(sink: SmtpSink) -> BatchMailer:
+    connection = get_connection(
+        "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=sink.port, use_tls=False,
+        username="", password="",
+    )
+    connection.open()
+    return BatchMailer(connection)
+
+
+@pytest.mark.parametrize(("pipelining", "sent_before_go_ahead"), [
+    (True, ["EHLO", "MAIL", "RCPT", "RCPT", "DATA"]),  # one write; the message itself waits
+    (False, ["EHLO", "MAIL", "RCPT", "RCPT"]),  # DATA waits
+])
+def test_the_message_goes_once_the_batch_says_go_ahead(pipelining, sent_before_go_ahead):
+    seen = []
+    with SmtpSink(keep=True, pipelining=pipelining) as sink:
+        mailer = mailer_to(sink)
+        assert mailer.send(EMAIL, go_ahead=lambda: seen.append((list(sink.commands), sink.count)) or True)
+        mailer.connection.close()
+
+    assert seen == [(sent_before_go_ahead, 0)]
+    [(sender, recipients, data)] = sink.messages
+    assert recipients == ["<an@example.vn>", "<binh@example.vn>"]
+    message, text, html = parsed(data)
+    assert (message["Subject"], text, html) == (EMAIL.subject, EMAIL.text, EMAIL.html)
+
+
+def test_told_not_to_go_after_data_the_mailer_drops_the_connection_and_nothing_is_delivered():
+    with SmtpSink(keep=True) as sink:
+        mailer = mailer_to(sink)
+        assert mailer.send(EMAIL, go_ahead=lambda: False) is False
+        assert mailer.connection_lost  # past DATA, only the message or hanging up ends the transaction
+        assert mailer_to(sink).send(EMAIL)
+
+    assert sink.count == 1 and sink.connections == 2
+
+
+def test_told_not_to_go_without_pipelining_the_mailer_resets_and_keeps_the_connection():
+    with SmtpSink(keep=True, pipelining=False) as sink:
+        mailer = mailer_to(sink)
+        assert mailer.send(EMAIL, go_ahead=lambda: False) is False
+        assert not mailer.connection_lost
+        assert mailer.send(EMAIL)
+
+    assert (sink.count, sink.resets, sink.connections) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_refused_address_stops_neither_the_others_nor_the_next_email(pipelining):
+    with SmtpSink(keep=True, refuse=frozenset({"an@example.vn"}), pipelining=pipelining) as sink:
+        mailer = mailer_to(sink)
+        assert mailer.send(EMAIL)
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            mailer.send(Email(subject="x", to=["an@example.vn"], text="x", html="x"))
+        assert mailer.send(EMAIL)
+
+    assert refused.value.recipients["an@example.vn"][0] == 550
+    assert [recipients for _sender, recipients, _data in sink.messages] == [["<binh@example.vn>"]] * 2

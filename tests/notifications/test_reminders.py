@@ -12,7 +12,7 @@ import pytest
 
 from notifications.choices import DispatchKind, DispatchStatus
 from notifications.models import Notification, ReminderDispatch
-from notifications.selectors import reminders_due
+from notifications.selectors import form_name, form_names, reminders_due
 from tests.notifications.conftest import recipients
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,9 @@ def test_the_days_due_are_worked_out_from_the_periods(periods):
     ]
     assert due(date(2026, 12, 5)) == [("PL03", "reminder", date(2026, 12, 5))]
     assert due(date(2026, 12, 6)) == [("PL03", "escalation", date(2026, 12, 6)), ("PL03", "reminder", date(2026, 12, 5))]
+
+
+def test_a_batch_calls_each_form_as_people_do(forms):
+    # One query for a batch's forms, the same names as one form at a time.
+    assert form_names(form.pk for form in forms.values()) == {form.pk: form_name(form) for form in forms.values()}
+    assert form_name(forms["PL02"]) == "Phụ lục 02"
