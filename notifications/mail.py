@@ -242,22 +242,23 @@ def _pipelined(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: byt
         if code not in (250, 251):
             refused[recipient] = (code, reply)
     code, reply = _reply(smtp)
-    if code != 354:
-        _abandon(smtp, code)
+    if code != 354 or sender_reply[0] != 250 or len(refused) == len(recipients):
+        if code == 354:  # DATA taken with nobody to deliver to: only hanging up ends it
+            smtp.close()
+        else:
+            _abandon(smtp, code)
         if sender_reply[0] != 250:
             raise smtplib.SMTPSenderRefused(*sender_reply, sender)
         if len(refused) == len(recipients):
             raise smtplib.SMTPRecipientsRefused(refused)
         raise smtplib.SMTPDataError(code, reply)
     try:
-        going = sender_reply[0] == 250 and len(refused) < len(recipients) and go_ahead()
+        going = go_ahead()
     except BaseException:
         smtp.close()
         raise
     if not going:
         smtp.close()
-        if sender_reply[0] != 250 or len(refused) == len(recipients):  # yet the server said 354
-            raise smtplib.SMTPDataError(code, reply)
         return False
     if data.startswith(b".") or b"\n." in data:
         data = _LEADING_DOT.sub(b"..", data)
