@@ -155,7 +155,8 @@ class SinkProcess:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "messages.pickle"
             self._ask("messages", str(path))
-            return pickle.loads(path.read_bytes())
+            with path.open("rb") as file:  # read as it is unpickled: tens of thousands of messages at scale 1
+                return pickle.load(file)
 
     def stop(self) -> None:
         self._ask("quit")
