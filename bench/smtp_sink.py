@@ -168,18 +168,17 @@ def _serve() -> None:
     print(sink.port, flush=True)
     for line in sys.stdin:
         command, *rest = line.split()
+        answer = "ok"
         if command == "count":
-            print(sink.count, flush=True)
-            continue
-        if command == "reset":
+            answer = str(sink.count)
+        elif command == "reset":
             sink.count = 0
         elif command == "messages":
             Path(rest[0]).write_bytes(pickle.dumps(sink.messages))
             sink.keep, sink.messages = False, []
-        elif command == "quit":
-            print("ok", flush=True)
+        print(answer, flush=True)
+        if command == "quit":
             break
-        print("ok", flush=True)
     sink.stop()
 
 
