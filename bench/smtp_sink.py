@@ -15,15 +15,51 @@ import threading
 from pathlib import Path
 
 
-class _Handler(socketserver.StreamRequestHandler):
+class _Handler(socketserver.BaseRequestHandler):
+    """One connection. Replies are written when the sink is about to wait for the client: one
+    write for all the replies to a group of pipelined commands, as Postfix writes them, and one
+    per command for a client that waits for each reply."""
+
     def setup(self) -> None:
-        super().setup()
-        # Replies to pipelined commands go out at once: held back by Nagle's algorithm, each
+        # Replies go out as soon as they are written: held back by Nagle's algorithm, each write
         # would wait for the client's delayed ACK (40 ms).
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._input = b""
+        self._read_to = 0  # how much of _input was read
+        self._replies: list[bytes] = []
 
     def _reply(self, line: str) -> None:
-        self.wfile.write(line.encode("ascii") + b"\r\n")
+        self._replies.append(line.encode("ascii") + b"\r\n")
+
+    def _flush(self) -> None:
+        if self._replies:
+            self.request.sendall(b"".join(self._replies))
+            self._replies = []
+
+    def _readline(self) -> bytes:
+        """The next line from the client (b"" once it has gone); the replies so far go first when
+        the line has yet to arrive."""
+        while True:
+            end = self._input.find(b"\n", self._read_to)
+            if end >= 0:
+                line = self._input[self._read_to : end + 1]
+                self._read_to = end + 1
+                return line
+            self._flush()
+            try:
+                data = self.request.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                return b""
+            self._input = self._input[self._read_to :] + data
+            self._read_to = 0
+
+    def finish(self) -> None:
+        try:
+            self._flush()  # what was answered before the connection ends
+        except OSError:
+            pass
 
     def handle(self) -> None:
         sink: SmtpSink = self.server.sink  # type: ignore[attr-defined]
@@ -31,12 +67,13 @@ class _Handler(socketserver.StreamRequestHandler):
         self._reply("220 bench sink ESMTP")
         sender, recipients = "", []
         while True:
-            line = self.rfile.readline()
+            line = self._readline()
             if not line:
                 return
             command = line[:4].upper()
             if sink.keep:
                 sink.commands.append(command.decode("ascii", "replace"))
+                sink.lines.append(line.rstrip(b"\r\n").decode("utf-8", "replace"))
             if command == b"EHLO":
                 self._reply("250-bench sink")
                 if sink.pipelining:
@@ -49,6 +86,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 self._reply("250 OK")
             elif command == b"RCPT":
                 recipient = line[8:].strip().decode("utf-8", "replace")
+                if recipient.strip("<>") in sink.drop:
+                    return  # a server that fails mid-transaction: the connection closes, no reply
                 if recipient.strip("<>") in sink.refuse:
                     self._reply("550 No such user here")
                     continue
@@ -61,7 +100,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
                 chunks = []
                 while True:
-                    data = self.rfile.readline()
+                    data = self._readline()
                     if not data:
                         return  # the client went away mid-message: a server delivers nothing
                     if data == b".\r\n":
@@ -87,15 +126,19 @@ class _Server(socketserver.ThreadingTCPServer):
 
 class SmtpSink:
     """`with SmtpSink() as sink:` — `sink.port`, `sink.count`, `sink.connections`, `sink.resets`
-    (RSETs); when `keep`, `sink.messages` and `sink.commands` (each command's verb, in order).
-    RCPT TO an address in `refuse` is answered 550."""
+    (RSETs); when `keep`, `sink.messages`, `sink.commands` (each command's verb, in order) and
+    `sink.lines` (each command whole).
+    RCPT TO an address in `refuse` is answered 550; one in `drop` closes the connection."""
 
-    def __init__(self, *, keep: bool = False, refuse: frozenset[str] = frozenset(), pipelining: bool = True):
+    def __init__(self, *, keep: bool = False, refuse: frozenset[str] = frozenset(), drop: frozenset[str] = frozenset(),
+                 pipelining: bool = True):
         self.keep = keep
         self.refuse = refuse
+        self.drop = drop
         self.pipelining = pipelining
         self.connections = 0
         self.commands: list[str] = []
+        self.lines: list[str] = []
         self.resets = 0
         self.count = 0
         self.messages: list[tuple[str, list[str], bytes]] = []

@@ -8,11 +8,14 @@ itself. Here each template is rendered once per batch for each shape of message 
 state, the days left, whether officers are named) with marker characters where the unit's own
 values go, and each email is those texts with the values put in (HTML-escaped in the HTML part).
 
-On Django's SMTP backend the message is written straight to bytes (`mime_bytes`: multipart/
-alternative, UTF-8, base64 bodies, RFC 2047 subject) and handed to smtplib; any other backend
-(the file backend of the worker tests, locmem in the tests, a provider's API backend) gets the
-same texts as an `EmailMultiAlternatives`. tests/notifications/test_mail.py parses what
-`mime_bytes` writes back with the email package and finds the same subject, addresses and texts.
+On Django's SMTP backend the message is written straight to bytes: multipart/alternative, UTF-8
+parts in 8 bits as Django writes its own (base64 for a part with a line longer than SMTP
+carries), RFC 2047 subject. A reminder's parts are its shape's bytes, cut at the markers, joined
+with the unit's values. `MailStream` writes the messages to the connection, one round trip an
+email on a server that offers PIPELINING. Any other backend (the file backend of the worker
+tests, locmem in the tests, a provider's API backend) gets the same texts as an
+`EmailMultiAlternatives`. tests/notifications/test_mail.py parses what goes to an SMTP server
+back with the email package and finds the same subject, addresses and texts.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ import logging
 import re
 import secrets
 import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, make_msgid, parseaddr
 from types import SimpleNamespace
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -35,6 +38,7 @@ from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -46,6 +50,9 @@ MARKERS = {"unit": "\ue000unit\ue000", "names": "\ue000names\ue000", "url": "\ue
 # it, a line stays within the 78 characters RFC 5322 asks for.
 _ENCODED_WORD_BYTES = 39
 _LEADING_DOT = re.compile(rb"(?m)^\.")  # dot-stuffing (RFC 5321 4.5.2)
+# RFC 5322 2.1.1: at most 998 octets a line, CRLF not counted
+_LONGEST_LINE = 998
+_MAX_REPLY_LINE = 8192  # as smtplib reads replies
 _PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$")
 
 
@@ -54,9 +61,9 @@ _PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$"
 _kept: tuple[tuple, SmtpBackend] | None = None
 
 
-def _is_smtp(connection) -> bool:
-    """Django's own SMTP backend, whose smtplib connection the emails are written to directly."""
-    return type(connection) is SmtpBackend
+def _uses_smtp() -> bool:
+    """Django's own SMTP backend is configured: the emails are written to its smtplib connection."""
+    return import_string(settings.EMAIL_BACKEND) is SmtpBackend
 
 
 def _smtp_settings() -> tuple:
@@ -82,7 +89,7 @@ def open_connection():
         _close(connection)
     connection = get_connection()
     connection.open()
-    if _is_smtp(connection):
+    if _uses_smtp():
         _kept = (_smtp_settings(), connection)
     return connection
 
@@ -108,23 +115,77 @@ def _close(connection) -> None:
 
 @dataclass
 class Email:
-    """One email ready to go: envelope, subject and both texts."""
+    """One email ready to go: envelope, subject, and either both texts (for a backend other than
+    SMTP) or, on SMTP, the whole message as the server takes it (`data`)."""
 
     subject: str
     to: list[str]
-    text: str
-    html: str
+    text: str = ""
+    html: str = ""
+    data: bytes | None = None
+
+
+class _Shape:
+    """A reminder's two texts rendered once, with markers where the unit's values go; on SMTP also
+    as the bytes of each 8-bit part cut at the markers, so that an email is one join."""
+
+    def __init__(self, text: str, html: str):
+        self.text, self.html = text, html
+        self.text_pieces, text_lines = _pieces(text)
+        self.html_pieces, html_lines = _pieces(html)
+        # What a line may grow to: its length without markers, plus a value for each of them
+        self.lines = text_lines + html_lines
+
+    def texts(self, values: dict[str, str]) -> tuple[str, str]:
+        text, html = self.text, self.html
+        for name, marker in MARKERS.items():
+            text = text.replace(marker, values[name])
+            html = html.replace(marker, escape(values[name]))
+        return text, html
+
+    def parts(self, values: dict[str, str]) -> tuple[bytes, bytes] | None:
+        """Both parts' bytes, or None when the values could make a line longer than SMTP carries."""
+        text = {name: value.encode("utf-8") for name, value in values.items()}
+        html = {name: escape(value).encode("utf-8") for name, value in values.items()}
+        if any(b"\n" in value or b"\r" in value for value in text.values()):
+            return None  # a line break of its own: the general way normalises it
+        longest_value = max(map(len, html.values()))
+        if any(length + markers * longest_value > _LONGEST_LINE for length, markers in self.lines):
+            return None
+        return (
+            b"".join(piece if type(piece) is bytes else text[piece] for piece in self.text_pieces),
+            b"".join(piece if type(piece) is bytes else html[piece] for piece in self.html_pieces),
+        )
+
+
+_MARKER_NAMES = {marker: name for name, marker in MARKERS.items()}
+_MARKER_SPLIT = re.compile("(" + "|".join(map(re.escape, MARKERS.values())) + ")")
+
+
+def _pieces(content: str) -> tuple[list[bytes | str], list[tuple[int, int]]]:
+    """`content` as the bytes of an 8-bit part (see `_body`) cut at the markers, each marker
+    given as its name; and for each line, its length without the markers and how many it has."""
+    content = _crlf(content)
+    pieces = [_MARKER_NAMES.get(piece) or piece.encode("utf-8") for piece in _MARKER_SPLIT.split(content)]
+    lines = [
+        (len(_MARKER_SPLIT.sub("", line).encode("utf-8")), len(_MARKER_SPLIT.findall(line)))
+        for line in content.split("\r\n")
+    ]
+    return pieces, lines
+
+
+def _crlf(content: str) -> str:
+    return content.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
 
 
 class BatchMailer:
-    """Builds the emails of one batch and sends them over `connection` (a Django email backend,
-    already opened for SMTP)."""
+    """Builds the emails of one batch. On Django's SMTP backend each email also carries its bytes
+    (`Email.data`), written to the connection by `MailStream`."""
 
-    def __init__(self, connection):
-        self.connection = connection
+    def __init__(self):
         self.from_email = settings.DEFAULT_FROM_EMAIL
-        self.raw = _is_smtp(connection)
-        self._shapes: dict[tuple, tuple[str, str]] = {}
+        self.raw = _uses_smtp()
+        self._shapes: dict[tuple, _Shape] = {}
         if self.raw:
             self.from_header = sanitize_address(self.from_email, settings.DEFAULT_CHARSET)
             self.envelope_from = parseaddr(self.from_header)[1]
@@ -132,147 +193,250 @@ class BatchMailer:
     def reminder(self, *, context: dict, title: str, to: list[str]) -> Email:
         """A reminder: the templates rendered once per shape, then the unit's values put in."""
         key = (context["period"].pk, context["form_name"], context["status"], context["days_left"], bool(context["names"]))
-        if key not in self._shapes:
-            shape = {**context, "unit": SimpleNamespace(name=MARKERS["unit"]), "url": MARKERS["url"],
-                     "names": MARKERS["names"] if context["names"] else ""}
-            self._shapes[key] = (
-                render_to_string("notifications/email/reminder.txt", shape),
-                render_to_string("notifications/email/reminder.html", shape),
+        shape = self._shapes.get(key)
+        if shape is None:
+            marked = {**context, "unit": SimpleNamespace(name=MARKERS["unit"]), "url": MARKERS["url"],
+                      "names": MARKERS["names"] if context["names"] else ""}
+            shape = self._shapes[key] = _Shape(
+                render_to_string("notifications/email/reminder.txt", marked),
+                render_to_string("notifications/email/reminder.html", marked),
             )
-        text, html = self._shapes[key]
         values = {"unit": context["unit"].name, "names": context["names"], "url": context["url"]}
-        for name, marker in MARKERS.items():
-            text = text.replace(marker, values[name])
-            html = html.replace(marker, escape(values[name]))
-        return Email(subject=_reminder_subject(title, get_language()), to=to, text=text, html=html)
+        subject = _reminder_subject(title, get_language())
+        if self._writes_bytes(to) and (parts := shape.parts(values)) is not None:
+            text, html = parts
+            return Email(subject=subject, to=to, data=self._message(subject, to, _part("plain", text), _part("html", html)))
+        text, html = shape.texts(values)
+        return self._ready(Email(subject=subject, to=to, text=text, html=html))
 
     def rendered(self, *, template: str, context: dict, title: str, to: list[str]) -> Email:
         """Any other email (the reviewers' digest): rendered whole."""
-        return Email(
+        return self._ready(Email(
             subject=subject_line(title), to=to,
             text=render_to_string(f"notifications/email/{template}.txt", context),
             html=render_to_string(f"notifications/email/{template}.html", context),
-        )
+        ))
+
+    def _writes_bytes(self, to: list[str]) -> bool:
+        # An address smtplib would have to encode goes through Django's backend, which does.
+        return self.raw and all(_PLAIN_ADDRESS.match(address) for address in to)
+
+    def _ready(self, email: Email) -> Email:
+        if self._writes_bytes(email.to):
+            email.data = self._message(email.subject, email.to, _body(email.text, "plain"), _body(email.html, "html"))
+            email.text = email.html = ""
+        return email
+
+    def _message(self, subject: str, to: list[str], text_part: bytes, html_part: bytes) -> bytes:
+        return _multipart(subject=subject, from_header=self.from_header, to=to, parts=(text_part, html_part))
+
+
+@dataclass
+class Outcome:
+    """What became of an email written to a `MailStream`: `error` is None when the server took it."""
+
+    key: Any
+    error: Exception | None = None
+
+
+class MailStream:
+    """The emails of one batch, in order, on one open connection (`open_connection`): `write` hands
+    one over, `collect` gives what became of those written so far, `drain` ends the stream.
+
+    On a server that offers PIPELINING (RFC 2920; Postfix, Exim and the big providers do), `write`
+    sends one email's MAIL FROM, every RCPT TO and DATA together with the message of the email
+    before it (a message may start a group of commands), and `collect` reads their replies: one
+    round trip an email, where smtplib's `sendmail` waits for three plus one per recipient. The
+    message of an email goes only in the write after its DATA was accepted, and the caller
+    builds the next email while the server reads (bench `reminders`). Elsewhere — a server
+    without PIPELINING, another backend, an address smtplib would have to encode — `write`
+    runs the email's whole exchange.
+
+    Only claimed emails are written (`services._EmailRun`): nothing here decides whether one may
+    go. A connection that fails breaks the stream (`broken`): every email in flight comes
+    back with the error, and the caller opens another.
+    """
+
+    def __init__(self, connection, mailer: BatchMailer):
+        self.connection = connection
+        self.mailer = mailer
+        self.broken = False
+        self.smtp: smtplib.SMTP | None = connection.connection if mailer.raw else None
+        self.pipelining = self._size = False
+        self._mail_options: list[str] = []
+        if self.smtp is not None:
+            self.smtp.ehlo_or_helo_if_needed()
+            esmtp = self.smtp.does_esmtp
+            self.pipelining = esmtp and self.smtp.has_extn("pipelining")
+            self._size = esmtp and self.smtp.has_extn("size")
+            # Declared where offered (RFC 6152); Django's own SMTP messages go in 8 bits undeclared.
+            self._mail_options = ["BODY=8BITMIME"] if esmtp and self.smtp.has_extn("8bitmime") else []
+        self._outcomes: list[Outcome] = []
+        self._commands: tuple[Any, Email] | None = None  # MAIL FROM … DATA written, replies unread
+        self._accepted: tuple[Any, Email] | None = None  # DATA answered 354, the message not written
+        self._message: Any = None  # the key of the message written, its reply unread
 
     @property
-    def connection_lost(self) -> bool:
-        """The SMTP connection was closed under the batch (see `_pipelined`): open another."""
-        return self.raw and getattr(self.connection.connection, "sock", None) is None
+    def idle(self) -> bool:
+        """Nothing written is waiting for a reply, nothing accepted waits for its message: the
+        connection can serve the next batch."""
+        return not self.broken and self._commands is None and self._accepted is None and self._message is None
 
-    def send(self, email: Email, *, go_ahead: Callable[[], bool] = lambda: True) -> bool:
-        """Send one email if `go_ahead()` says so, asked as late as can be: on SMTP just before the
-        server can take the message (see `_handed_over`). Returns whether it went; raises what
-        smtplib or the backend raises."""
-        if self.raw and all(_PLAIN_ADDRESS.match(address) for address in email.to):
-            data = mime_bytes(
-                subject=email.subject, from_header=self.from_header, to=email.to, text=email.text, html=email.html
-            )
-            return _handed_over(self.connection.connection, self.envelope_from, email.to, data, go_ahead)
-        if not go_ahead():
-            return False
-        message = EmailMultiAlternatives(email.subject, email.text, self.from_email, email.to, connection=self.connection)
-        message.attach_alternative(email.html, "text/html")
-        if not self.connection.send_messages([message]):
-            raise OSError(_("Máy chủ thư không nhận thư."))
-        return True
+    def write(self, key: Any = None, email: Email | None = None) -> None:
+        """Hand over `email` (known by `key` in its outcome); without one, only the message of the
+        email whose DATA the last `collect` saw accepted goes."""
+        if self.broken:
+            if email is not None:
+                self._outcomes.append(Outcome(key, smtplib.SMTPServerDisconnected("the connection broke")))
+            return
+        chunks = []
+        if self._accepted is not None:
+            self._message, accepted = self._accepted
+            self._accepted = None
+            chunks.append(_terminated(accepted.data))
+        if email is not None and self.pipelining and email.data is not None:
+            self._commands = (key, email)
+            chunks.append(self._envelope(email))
+            email = None
+        if chunks:
+            try:
+                self.smtp.send(b"".join(chunks))
+            except (OSError, smtplib.SMTPException) as exc:
+                self._break(exc)
+        if email is not None:
+            self._read()  # the message before it, whose reply must come first
+            self._whole(key, email)
 
+    def collect(self) -> list[Outcome]:
+        """Reads the replies to what was written; returns what became of each email since the last
+        call (sent, refused, or failed with the connection)."""
+        self._read()
+        outcomes, self._outcomes = self._outcomes, []
+        return outcomes
 
-def _handed_over(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes, go_ahead) -> bool:
-    """`smtplib.SMTP.sendmail`, with `go_ahead()` asked before the server can take the message:
-    the reminder batch waits there for its claim to be committed (`notifications.marks`).
+    def drain(self) -> list[Outcome]:
+        """Finish what was written (the message of an email whose DATA is accepted goes) and give
+        every outcome: the connection is then idle."""
+        self._read()
+        self.write()
+        return self.collect()
 
-    A server that offers PIPELINING (RFC 2920; Postfix, Exim and the big providers do) gets
-    MAIL FROM, every RCPT TO and DATA in one write (`_pipelined`). Otherwise each command waits
-    for its reply, and `go_ahead()` is asked between RCPT TO and DATA: until DATA is answered the
-    server has taken nothing, so when it says no (or raises) the transaction is dropped with RSET.
-    """
-    smtp.ehlo_or_helo_if_needed()
-    if smtp.does_esmtp and smtp.has_extn("pipelining"):
-        return _pipelined(smtp, sender, recipients, data, go_ahead)
-    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
-    code, reply = smtp.mail(sender, options)
-    if code != 250:
-        _abandon(smtp, code)
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    refused = {}
-    for recipient in recipients:
-        code, reply = smtp.rcpt(recipient)
-        if code not in (250, 251):
-            refused[recipient] = (code, reply)
-        if code == 421:
-            smtp.close()
-            raise smtplib.SMTPRecipientsRefused(refused)
-    if len(refused) == len(recipients):
-        _abandon(smtp, 0)
-        raise smtplib.SMTPRecipientsRefused(refused)
-    try:
-        going = go_ahead()
-    except BaseException:
-        _abandon(smtp, 0)
-        raise
-    if not going:
-        _abandon(smtp, 0)
-        return False
-    code, reply = smtp.data(data)
-    if code != 250:
-        _abandon(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-    return True
+    def _envelope(self, email: Email) -> bytes:
+        options = "".join(f" {option}" for option in [*self._mail_options, *self._size_option(email)])
+        return (
+            f"MAIL FROM:<{self.mailer.envelope_from}>{options}\r\n"
+            + "".join(f"RCPT TO:<{address}>\r\n" for address in email.to)
+            + "DATA\r\n"
+        ).encode("ascii")
 
+    def _size_option(self, email: Email) -> list[str]:
+        return [f"SIZE={len(email.data)}"] if self._size else []
 
-def _pipelined(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes, go_ahead) -> bool:
-    """`_handed_over` on a server that offers PIPELINING: MAIL FROM, every RCPT TO and DATA in one
-    write, then the message: two round trips an email, where `sendmail` waits for three plus one
-    per recipient (bench `reminders`).
+    def _read(self) -> None:
+        if self.broken:
+            return
+        try:
+            if self._message is not None:
+                code, reply = _reply(self.smtp)
+                key, self._message = self._message, None
+                self._outcomes.append(Outcome(key, None if code == 250 else smtplib.SMTPDataError(code, reply)))
+            if self._commands is not None:
+                self._envelope_replies()
+        except (OSError, smtplib.SMTPException) as exc:
+            self._break(exc)
 
-    `go_ahead()` is asked once DATA is accepted, before the message goes: the batch's claim has
-    travelled meanwhile. Past DATA only the message ends the transaction, so when it says no (or
-    raises) the connection is dropped, and a server delivers nothing it did not get whole; the
-    batch opens a new one (`BatchMailer.connection_lost`). That happens only when another run
-    won the claim, which is rare.
-    """
-    size = f" SIZE={len(data)}" if smtp.has_extn("size") else ""
-    smtp.send(
-        f"MAIL FROM:<{sender}>{size}\r\n" + "".join(f"RCPT TO:<{r}>\r\n" for r in recipients) + "DATA\r\n"
-    )
-    sender_reply = _reply(smtp)
-    refused = {}
-    for recipient in recipients:
-        code, reply = _reply(smtp)
-        if code not in (250, 251):
-            refused[recipient] = (code, reply)
-    code, reply = _reply(smtp)
-    if code != 354 or sender_reply[0] != 250 or len(refused) == len(recipients):
-        if code == 354:  # DATA taken with nobody to deliver to: only hanging up ends it
-            smtp.close()
-        else:
-            _abandon(smtp, code)
+    def _envelope_replies(self) -> None:
+        key, email = self._commands
+        sender_reply = _reply(self.smtp)
+        refused = {}
+        for address in email.to:
+            code, reply = _reply(self.smtp)
+            if code not in (250, 251):
+                refused[address] = (code, reply)
+        code, reply = _reply(self.smtp)
+        self._commands = None
+        if code == 354 and sender_reply[0] == 250 and len(refused) < len(email.to):
+            self._accepted = (key, email)  # a partly refused list still goes to the others, as with sendmail
+            return
         if sender_reply[0] != 250:
-            raise smtplib.SMTPSenderRefused(*sender_reply, sender)
-        if len(refused) == len(recipients):
-            raise smtplib.SMTPRecipientsRefused(refused)
-        raise smtplib.SMTPDataError(code, reply)
-    try:
-        going = go_ahead()
-    except BaseException:
-        smtp.close()
-        raise
-    if not going:
-        smtp.close()
-        return False
+            error = smtplib.SMTPSenderRefused(*sender_reply, self.mailer.envelope_from)
+        elif len(refused) == len(email.to):
+            error = smtplib.SMTPRecipientsRefused(refused)
+        else:
+            error = smtplib.SMTPDataError(code, reply)
+        self._outcomes.append(Outcome(key, error))
+        if code == 354:  # DATA taken with nobody to deliver to: only hanging up ends it
+            self._break(error)
+        else:
+            _abandon(self.smtp, code)
+
+    def _whole(self, key: Any, email: Email) -> None:
+        """One email's whole exchange: smtplib's `sendmail`, or the backend's `send_messages`."""
+        if self.broken:
+            self._outcomes.append(Outcome(key, smtplib.SMTPServerDisconnected("the connection broke")))
+            return
+        try:
+            if email.data is not None:
+                self.smtp.sendmail(self.mailer.envelope_from, email.to, email.data, self._mail_options)
+            else:
+                message = EmailMultiAlternatives(
+                    email.subject, email.text, self.mailer.from_email, email.to, connection=self.connection
+                )
+                message.attach_alternative(email.html, "text/html")
+                if not self.connection.send_messages([message]):
+                    raise OSError(_("Máy chủ thư không nhận thư."))
+        except Exception as exc:  # noqa: BLE001 - whatever the backend raises is this email's failure
+            self._outcomes.append(Outcome(key, exc))
+            # sendmail has already reset the transaction when every address was refused
+            if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                self._break(exc)
+            return
+        self._outcomes.append(Outcome(key))
+
+    def _break(self, error: Exception) -> None:
+        """The connection failed: every email in flight fails with `error`; the stream is done."""
+        self.broken = True
+        in_flight = [self._message, *(item[0] for item in (self._commands, self._accepted) if item is not None)]
+        self._outcomes += [Outcome(key, error) for key in in_flight if key is not None]
+        self._message = self._commands = self._accepted = None
+        if self.smtp is not None:
+            self.smtp.close()
+
+
+def _terminated(data: bytes) -> bytes:
+    """A message as it goes after DATA: dot-stuffed (RFC 5321 4.5.2), ended by a line with a dot."""
     if data.startswith(b".") or b"\n." in data:
         data = _LEADING_DOT.sub(b"..", data)
-    smtp.send(data + (b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n"))
-    code, reply = _reply(smtp)
-    if code != 250:
-        _abandon(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-    return True
+    return data + (b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n")
 
 
 def _reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
-    """The next reply; a server going away (421) closes the connection, as smtplib does."""
-    code, reply = smtp.getreply()
+    """The next reply, as `smtplib.SMTP.getreply` reads it (several a write with PIPELINING, so
+    without its per-line bookkeeping); a server going away (421) closes the connection, as
+    smtplib does."""
+    if smtp.file is None:
+        smtp.file = smtp.sock.makefile("rb")
+    lines = []
+    while True:
+        try:
+            line = smtp.file.readline(_MAX_REPLY_LINE + 1)
+        except OSError as exc:
+            smtp.close()
+            raise smtplib.SMTPServerDisconnected(f"Connection unexpectedly closed: {exc}") from exc
+        if not line:
+            smtp.close()
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        if len(line) > _MAX_REPLY_LINE:
+            smtp.close()
+            raise smtplib.SMTPResponseException(500, "Line too long.")
+        lines.append(line[4:].strip(b" \t\r\n"))
+        if line[3:4] != b"-":
+            break
+    try:
+        code = int(line[:3])
+    except ValueError:
+        code = -1
+    reply = b"\n".join(lines)
     if code == 421:
         smtp.close()
         raise smtplib.SMTPServerDisconnected(reply.decode("utf-8", "replace"))
@@ -319,15 +483,33 @@ def encode_header(value: str) -> str:
 
 
 def _body(content: str, subtype: str) -> bytes:
-    encoded = base64.encodebytes(content.encode("utf-8")).replace(b"\n", b"\r\n")
-    return (
-        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
-        "Content-Transfer-Encoding: base64\r\n\r\n"
-    ).encode("ascii") + encoded
+    """A text part in 8 bits, as Django writes its own (UTF-8 on CRLF lines, no encoding to undo);
+    in base64 when a line is longer than SMTP carries (998 octets)."""
+    data = _crlf(content).encode("utf-8")
+    if max(map(len, data.split(b"\r\n"))) > _LONGEST_LINE:
+        return _PART_HEADERS[subtype, "base64"] + base64.encodebytes(content.encode("utf-8")).replace(b"\n", b"\r\n")
+    return _part(subtype, data)
+
+
+def _part(subtype: str, data: bytes) -> bytes:
+    """An 8-bit part; the line break before the boundary that follows is the boundary's."""
+    return _PART_HEADERS[subtype, "8bit"] + data + b"\r\n"
+
+
+_PART_HEADERS = {
+    (subtype, encoding): (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n'
+    ).encode("ascii")
+    for subtype in ("plain", "html") for encoding in ("8bit", "base64")
+}
 
 
 def mime_bytes(*, subject: str, from_header: str, to: list[str], text: str, html: str) -> bytes:
     """A multipart/alternative message (plain text, then HTML) as SMTP takes it (CRLF lines)."""
+    return _multipart(subject=subject, from_header=from_header, to=to, parts=(_body(text, "plain"), _body(html, "html")))
+
+
+def _multipart(*, subject: str, from_header: str, to: list[str], parts: tuple[bytes, ...]) -> bytes:
     boundary = f"=_{secrets.token_hex(12)}"
     headers = (
         f"Subject: {encode_header(subject)}\r\n"
@@ -339,6 +521,4 @@ def mime_bytes(*, subject: str, from_header: str, to: list[str], text: str, html
         f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
     ).encode("ascii")
     separator = f"--{boundary}\r\n".encode("ascii")
-    return b"".join([
-        headers, separator, _body(text, "plain"), separator, _body(html, "html"), f"--{boundary}--\r\n".encode("ascii"),
-    ])
+    return b"".join([headers, *(separator + part for part in parts), f"--{boundary}--\r\n".encode("ascii")])

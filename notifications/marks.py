@@ -1,21 +1,18 @@
 """The per-email record of a reminder batch: each email is claimed (pending → sending) before it
-goes and marked sent after, the mark of one email written in the statement that claims the next.
+goes and marked sent after, the mark of one email written in the statement that claims another.
 
-`SerialMarks` runs that statement on the portal's own database connection and waits for it, then
-the email goes: a database round trip, then the SMTP exchange, one after the other, for every
-email. `OverlappedMarks` (PostgreSQL, outside a transaction) sends the statement on a second,
-non-blocking connection of the batch's own and lets the email's SMTP exchange start meanwhile:
-building the message, then MAIL FROM and RCPT TO (and DATA, on a server that offers
-PIPELINING), none of which delivers anything. Only before the command after which the server
-may deliver — DATA, or with PIPELINING the message itself — does the batch wait for the
-statement; a claim that was not won ends the exchange (RSET, or with PIPELINING the connection is
-dropped: see `mail._pipelined`). Nothing of the exactly-once rule changes: a message is handed
-over only once its claim is committed, and its "sent" mark is written with the next claim. The
-time saved is the database round trip of each email, as long as the SMTP server takes (bench
-`reminders`).
+`SerialMarks` runs that statement on the portal's own database connection and waits for it.
+`OverlappedMarks` (PostgreSQL, outside a transaction) sends it on a second, non-blocking
+connection of the batch's own and returns; the answer is read only when it is needed. The batch
+(`services._EmailRun`) sends the claim of the next email before it writes the current one to the
+SMTP server, and reads whether that claim was won only before it writes that next email: the
+database round trip of each email runs while the SMTP server reads the one before it. An email
+whose claim was not won is never written. Nothing of the exactly-once rule changes: an email
+goes only once its claim is committed, and its "sent" mark is written with a later claim.
 
 A batch's second connection lives as long as the batch: kept between batches it would also keep
-a test database from being dropped.
+a test database from being dropped. It is opened before the batch reads its data, so that the
+server sets it up meanwhile.
 """
 
 from __future__ import annotations
@@ -96,18 +93,24 @@ class OverlappedMarks:
     """The statement on a non-blocking connection of the batch's own: `begin` sends it and returns,
     `won` waits for its answer (at once when it is already there). Autocommit, asynchronous
     commit (see `services._quick_commits`); the statement is prepared once per connection, and
-    the time of the mark is the server's."""
+    the time of the mark is the server's.
+
+    `connect` only starts the connection: the server sets it up while the batch reads its data
+    and writes its notifications, and the first `begin` finishes it. A connection that cannot be
+    finished leaves the batch to mark serially."""
 
     def __init__(self, raw_connection) -> None:
         self._connection = raw_connection
-        self._cursor = raw_connection.cursor()
+        self._cursor = None  # once the connection is up and the statement prepared
+        self._serial: SerialMarks | None = None
         self._claim: int | None = None
         self._won: bool | None = None
         self._error: Exception | None = None
 
     @classmethod
-    def open(cls) -> OverlappedMarks:
+    def connect(cls) -> OverlappedMarks:
         import psycopg2
+        import psycopg2.extensions as ext
 
         params = {
             key: value for key, value in connection.get_connection_params().items() if key != "cursor_factory"
@@ -115,19 +118,34 @@ class OverlappedMarks:
         params["options"] = f"{params.get('options', '')} -c synchronous_commit=off".strip()
         raw = psycopg2.connect(**params, async_=True)
         try:
-            _wait(raw)
-            cursor = raw.cursor()  # held until the answer: psycopg2 drops the query of a lost cursor
-            cursor.execute(
-                "PREPARE reminder_advance (bigint, text, bigint) AS "
-                + _advance_sql(done="$1", emails="$2", claim="$3", now="now()")
-            )
-            _wait(raw)
+            while raw.poll() == ext.POLL_WRITE:  # until the server has what it needs to start the session
+                select.select([], [raw.fileno()], [])
         except Exception:
             raw.close()
             raise
         return cls(raw)
 
+    def _ready(self) -> None:
+        try:
+            _wait(self._connection)
+            cursor = self._connection.cursor()  # held until the answer: psycopg2 drops the query of a lost cursor
+            cursor.execute(
+                "PREPARE reminder_advance (bigint, text, bigint) AS "
+                + _advance_sql(done="$1", emails="$2", claim="$3", now="now()")
+            )
+            _wait(self._connection)
+            self._cursor = cursor
+        except Exception:  # noqa: BLE001 - the batch still goes, one round trip at a time
+            log.warning("No second database connection for the reminder marks; marking serially", exc_info=True)
+            self.close()
+            self._serial = SerialMarks()
+
     def begin(self, *, done: Done | None, claim: int) -> None:
+        if self._cursor is None and self._serial is None:
+            self._ready()
+        if self._serial is not None:
+            self._serial.begin(done=done, claim=claim)
+            return
         done_id, emails = _done_values(done)
         self._claim, self._won = claim, None
         self._cursor.execute("EXECUTE reminder_advance(%s, %s, %s)", (done_id, emails, claim))
@@ -135,6 +153,8 @@ class OverlappedMarks:
 
     def won(self) -> bool:
         """Waits for the statement `begin` sent; raises (every time) what it failed with."""
+        if self._serial is not None:
+            return self._serial.won()
         if self._error is not None:
             raise self._error
         if self._won is None:
@@ -172,10 +192,11 @@ def _wait(raw_connection) -> None:
 
 def open_marks(*, overlap: bool) -> SerialMarks | OverlappedMarks:
     """Overlapped marks when asked and possible: on PostgreSQL, with no transaction open on the
-    portal's connection (a second connection would not see its rows); serial otherwise."""
+    portal's connection (a second connection would not see its rows); serial otherwise. Open
+    them before the batch reads its data (see `OverlappedMarks`)."""
     if overlap and connection.vendor == "postgresql" and not connection.in_atomic_block:
         try:
-            return OverlappedMarks.open()
+            return OverlappedMarks.connect()
         except Exception:  # noqa: BLE001 - the batch still goes, one round trip at a time
             log.warning("No second database connection for the reminder marks; marking serially", exc_info=True)
     return SerialMarks()

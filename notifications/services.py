@@ -49,8 +49,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.choices import DispatchKind, DispatchStatus, NotificationKind
-from notifications.mail import BatchMailer, Email, open_connection, release_connection
-from notifications.marks import Done, open_marks
+from notifications.mail import BatchMailer, Email, MailStream, Outcome, open_connection, release_connection
+from notifications.marks import Done, OverlappedMarks, SerialMarks, open_marks
 from notifications.models import Notification, ReminderDispatch
 from notifications.selectors import (
     DueReminder,
@@ -236,7 +236,7 @@ class Outgoing:
     body: str
     path: str
 
-    @property
+    @functools.cached_property  # asked several times per email in a batch
     def emails(self) -> list[str]:
         seen: dict[str, None] = {}
         for recipient in self.recipients:
@@ -499,72 +499,155 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
     periods = Period.objects.select_related("form").in_bulk({d.period_id for d in dispatches})
     for dispatch in dispatches:
         dispatch.period = periods[dispatch.period_id]
+    mailer = BatchMailer()
+    marks = open_marks(overlap=mailer.raw)  # a second connection sets up while the batch reads
     # Officers read Vietnamese, whatever language the process runs in.
-    with translation.override(settings.LANGUAGE_CODE), _quick_commits():
-        prepared = _prepare(dispatches, result)
-        result.notifications = _notify(prepared)
-        smtp = mailer = marks = None
-        failures_in_a_row = 0
-        done: Done | None = None  # sent, its "sent" mark written with the next claim
-        try:
-            for index, outgoing in enumerate(prepared):
-                if time_budget is not None and time.monotonic() - started > time_budget:
-                    result.remaining_ids = [o.dispatch.pk for o in prepared[index:]]
-                    break
-                if failures_in_a_row >= FAILURES_BEFORE_PAUSE:
-                    result.retry_ids += [o.dispatch.pk for o in prepared[index:]]
-                    break
-                dispatch_id = outgoing.dispatch.pk
-                emails = outgoing.emails
-                if not emails:
-                    if _claim(dispatch_id):
-                        has_users = any(r.user_id for r in outgoing.recipients)
-                        _finish(dispatch_id, DispatchStatus.SENT if has_users else DispatchStatus.NO_RECIPIENT)
-                        result.no_recipient += 0 if has_users else 1
-                    continue
-                began = False
-                try:
-                    # What may wait (the connection, the rate limit) comes before the claim, so
-                    # that a worker killed while waiting leaves the row pending for the next one;
-                    # between the claim and the send there is only building the message.
-                    if smtp is None:
-                        smtp = open_connection()
-                        mailer = BatchMailer(smtp)
-                        marks = marks or open_marks(overlap=mailer.raw)
-                    _throttle()
-                    marks.begin(done=done, claim=dispatch_id)
-                    began, done = True, None
-                    sent = mailer.send(_email(mailer, outgoing), go_ahead=marks.won)
-                except Exception as exc:  # noqa: BLE001 - one unit's failure must not stop the others
-                    claimed = began and marks.won()
-                    _mark_sent(done)
-                    done = None
-                    error = f"{type(exc).__name__}: {exc}"
-                    if claimed and _is_permanent(exc):
-                        _finish(dispatch_id, DispatchStatus.FAILED, email_to=", ".join(emails), error=error)
-                        result.failed += 1
-                        continue
-                    log.warning("Reminder %s not sent, will retry: %s", dispatch_id, error)
-                    _release(dispatch_id, error, claimed=claimed)
-                    result.retry_ids.append(dispatch_id)
-                    failures_in_a_row += 1
-                    release_connection(smtp, broken=True)
-                    smtp = mailer = None
-                    continue
-                if not sent:  # sent, or being sent, by another run of this batch
-                    if mailer.connection_lost:
-                        release_connection(smtp, broken=True)
-                        smtp = mailer = None
-                    continue
-                failures_in_a_row = 0
-                done = (dispatch_id, ", ".join(emails))
-                result.emails += 1
-        finally:
-            _mark_sent(done)
-            release_connection(smtp)
-            if marks is not None:
-                marks.close()
+    try:
+        with translation.override(settings.LANGUAGE_CODE), _quick_commits():
+            prepared = _prepare(dispatches, result)
+            result.notifications = _notify(prepared)
+            with_email = _without_email_done(prepared, result)
+            out_of_time = (lambda: time.monotonic() - started > time_budget) if time_budget is not None else (lambda: False)
+            _EmailRun(result, mailer, marks).send(with_email, out_of_time=out_of_time)
+    finally:
+        marks.close()
     return result
+
+
+def _without_email_done(prepared: list[Outgoing], result: BatchResult) -> list[Outgoing]:
+    """Record the dispatches that have nobody to email (told in the portal only, or nobody at all);
+    return the others."""
+    with_email = []
+    for outgoing in prepared:
+        if outgoing.emails:
+            with_email.append(outgoing)
+        elif _claim(outgoing.dispatch.pk):
+            has_users = any(r.user_id for r in outgoing.recipients)
+            _finish(outgoing.dispatch.pk, DispatchStatus.SENT if has_users else DispatchStatus.NO_RECIPIENT)
+            result.no_recipient += 0 if has_users else 1
+    return with_email
+
+
+class _EmailRun:
+    """The emails of one batch, each claimed before it is written to the connection and marked
+    sent after (notifications/marks.py), on one `MailStream`.
+
+    The claim of the next email goes out before this one is written, and is awaited only before
+    that next email is written: it travels while this one is written, the server reads it and
+    the next is built. A claim another run won means the email is never written, so no SMTP
+    transaction has to be abandoned.
+
+    A worker killed in the middle leaves up to four emails "sending", none ever sent again: the
+    last one the server took (its mark not yet written), the one whose message was on its way
+    (taken or not), the one whose commands were, and the next one claimed. The last two never
+    went: that is the price of claiming ahead (before, one email at most). With a rate limit
+    each email is sent whole before the wait for the next, so only one stays "sending".
+    """
+
+    def __init__(self, result: BatchResult, mailer: BatchMailer, marks: SerialMarks | OverlappedMarks):
+        self.result = result
+        self.mailer = mailer
+        self.marks = marks
+        self.stream: MailStream | None = None
+        self.claiming: Outgoing | None = None  # its claim sent, the answer not read yet
+        self.done: Done | None = None  # sent, its "sent" mark written with the next claim
+        self.failures_in_a_row = 0
+
+    def send(self, outgoings: list[Outgoing], *, out_of_time: Callable[[], bool]) -> None:
+        try:
+            self._send(outgoings, out_of_time)
+            if self.stream is not None:
+                self._settle(self.stream.drain())
+            if self.claiming is not None and self.marks.won():  # the batch stopped before it
+                _release(self.claiming.dispatch.pk, "", claimed=True)
+        finally:
+            _mark_sent(self.done)
+            if self.stream is not None:
+                release_connection(self.stream.connection, broken=not self.stream.idle)
+
+    def _send(self, outgoings: list[Outgoing], out_of_time: Callable[[], bool]) -> None:
+        email: Email | None = None  # of `outgoing`, built while the server read the one before
+        rate_limited = settings.REMINDER_EMAIL_RATE > 0
+        for index, outgoing in enumerate(outgoings):
+            if out_of_time():
+                self.result.remaining_ids = [o.dispatch.pk for o in outgoings[index:]]
+                return
+            if self.failures_in_a_row >= FAILURES_BEFORE_PAUSE:
+                self.result.retry_ids += [o.dispatch.pk for o in outgoings[index:]]
+                return
+            try:
+                if email is None:
+                    email = _email(self.mailer, outgoing)
+                if self.stream is None:
+                    self.stream = MailStream(open_connection(), self.mailer)
+            except Exception as exc:  # noqa: BLE001 - one unit's failure must not stop the others
+                self._give_back(outgoing, exc)
+                email = None
+                continue
+            if self.claiming is not outgoing:
+                self._begin(outgoing)
+            won = self.marks.won()  # False: sent, or being sent, by another run of this batch
+            self.claiming = None
+            following = outgoings[index + 1] if index + 1 < len(outgoings) else None
+            if following is not None and not rate_limited:
+                self._begin(following)
+            if won:
+                self.stream.write(outgoing, email)
+            else:
+                self.stream.write()  # only the message of the email before, if it waits
+            email = None
+            if rate_limited:
+                # The rate limit waits before the next claim: nothing claimed may wait with it.
+                self._settle(self.stream.drain())
+                if following is not None:
+                    self._begin(following)
+            if following is not None:
+                try:
+                    email = _email(self.mailer, following)  # while the server reads what was written
+                except Exception:  # noqa: BLE001 - built again, and given back, in its own turn
+                    log.debug("Building a reminder failed", exc_info=True)
+            self._settle(self.stream.collect())
+            if self.stream.broken:
+                release_connection(self.stream.connection, broken=True)
+                self.stream = None
+
+    def _begin(self, outgoing: Outgoing) -> None:
+        # The rate limit may wait: before the claim, so that a worker killed while waiting
+        # leaves the row pending for the next one.
+        _throttle()
+        self.marks.begin(done=self.done, claim=outgoing.dispatch.pk)
+        self.done, self.claiming = None, outgoing
+
+    def _settle(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            outgoing: Outgoing = outcome.key
+            dispatch_id, emails = outgoing.dispatch.pk, ", ".join(outgoing.emails)
+            if outcome.error is None:
+                _mark_sent(self.done)  # only when two outcomes come before the next claim
+                self.done = (dispatch_id, emails)
+                self.result.emails += 1
+                self.failures_in_a_row = 0
+                continue
+            error = f"{type(outcome.error).__name__}: {outcome.error}"
+            if _is_permanent(outcome.error):
+                _finish(dispatch_id, DispatchStatus.FAILED, email_to=emails, error=error)
+                self.result.failed += 1
+                continue
+            log.warning("Reminder %s not sent, will retry: %s", dispatch_id, error)
+            _release(dispatch_id, error, claimed=True)
+            self.result.retry_ids.append(dispatch_id)
+            self.failures_in_a_row += 1
+
+    def _give_back(self, outgoing: Outgoing, exc: Exception) -> None:
+        """`outgoing` could not be written (no connection, no message): back to pending."""
+        claimed = self.claiming is outgoing and self.marks.won()
+        if self.claiming is outgoing:
+            self.claiming = None
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("Reminder %s not sent, will retry: %s", outgoing.dispatch.pk, error)
+        _release(outgoing.dispatch.pk, error, claimed=claimed)
+        self.result.retry_ids.append(outgoing.dispatch.pk)
+        self.failures_in_a_row += 1
 
 
 @contextmanager

@@ -1,6 +1,8 @@
 """Issue 6, Speed: the reminder fan-out of a national month, 30 % of the units missing their
 report, against a local SMTP sink (bench/smtp_sink.py, on 127.0.0.1) that runs in a process of
-its own, as a mail server does, and offers PIPELINING, as Postfix and the big providers do.
+its own, as a mail server does, and offers PIPELINING and 8BITMIME, as Postfix and the big
+providers do. Like Postfix, the sink writes its replies when it is about to wait for the client:
+one write for a group of pipelined commands, one per command for a client that waits for each.
 
 The month: Phụ lục 02 of January `YEAR + 1`, reported by 70 % of the units
 (`reporting.generation.generate_period_reports`, written once and kept), so that 30 % are

@@ -187,6 +187,25 @@ def test_a_batch_out_of_time_hands_back_the_rest(november_reports, flaky):
     assert recipients(mail.outbox) == OWING
 
 
+def test_a_batch_out_of_time_after_its_first_email_hands_back_the_one_it_had_claimed_ahead(
+    november_reports, flaky, monkeypatch
+):
+    [ids] = claim()
+    clock = iter([0.0, 0.0] + [100.0] * 10)  # the batch starts, sends one email, then its time is up
+    monkeypatch.setattr(services.time, "monotonic", lambda: next(clock))
+
+    result = reminder_batch_send(dispatch_ids=ids, time_budget=50)
+
+    assert result.emails == 1 and len(result.remaining_ids) == 3
+    assert len(mail.outbox) == 1
+    # The next email's claim had gone out with the first one: it is pending again, for the rest.
+    assert sorted(ReminderDispatch.objects.values_list("status", flat=True)) == [DispatchStatus.PENDING] * 3 + [
+        DispatchStatus.SENT
+    ]
+    assert reminder_batch_send(dispatch_ids=result.remaining_ids).emails == 3
+    assert recipients(mail.outbox) == OWING
+
+
 def test_reminders_left_pending_by_a_lost_queue_are_sent_by_the_next_run(november_reports, run_on):
     claim()  # claimed on the 20th, but the batches never reached a worker
 
