@@ -243,8 +243,10 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 # Emails a second across all workers, to stay within the mail provider's quota; 0 = no limit.
 REMINDER_EMAIL_RATE = env_int("REMINDER_EMAIL_RATE", 0)
-# Units per batch task (one SMTP connection per batch); at least 100.
-REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 200)
+# Units per batch task (one SMTP connection per batch); at least 100. Each batch also reads its
+# units, officers and reports in ~10 ms of queries whatever its size: 500 spends less of a run on
+# them than 200 did (bench `reminders`), and takes ~0.3 s to send without a rate limit.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500)
 if REMINDER_BATCH_SIZE < 100:
     raise ImproperlyConfigured(f"REMINDER_BATCH_SIZE must be at least 100; got {REMINDER_BATCH_SIZE}")
 # Days a reminder missed (beat was down) is still sent by a later run.
