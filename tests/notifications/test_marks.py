@@ -51,7 +51,7 @@ def statuses() -> dict[str, int]:
     return found
 
 
-def test_each_owing_officer_gets_one_email_and_each_is_recorded_sent(settings, november_reports, overlapped):
+def test_each_owing_officer_gets_one_email_and_each_is_recorded_sent(settings, november_reports, overlapped, caplog):
     with SmtpSink(keep=True) as sink:
         smtp_to(settings, sink)
         [ids] = claim()
@@ -59,6 +59,7 @@ def test_each_owing_officer_gets_one_email_and_each_is_recorded_sent(settings, n
         again = reminder_batch_send(dispatch_ids=ids)
 
     assert len(overlapped) == 1  # the first batch; the second found nothing pending
+    assert "marking serially" not in caplog.text  # the second connection was finished and used
     assert (first.emails, again.emails) == (4, 0)
     assert delivered_to(sink) == OWING
     assert statuses() == {DispatchStatus.SENT: 4}
