@@ -72,7 +72,6 @@ class _Handler(socketserver.BaseRequestHandler):
                 return
             command = line[:4].upper()
             if sink.keep:
-                sink.commands.append(command.decode("ascii", "replace"))
                 sink.lines.append(line.rstrip(b"\r\n").decode("utf-8", "replace"))
             if command == b"EHLO":
                 self._reply("250-bench sink")
@@ -137,7 +136,6 @@ class SmtpSink:
         self.drop = drop
         self.pipelining = pipelining
         self.connections = 0
-        self.commands: list[str] = []
         self.lines: list[str] = []
         self.resets = 0
         self.count = 0
@@ -147,6 +145,10 @@ class SmtpSink:
         self._server.sink = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def commands(self) -> list[str]:
+        return [line[:4].upper() for line in self.lines]
 
     def received(self, sender: str, recipients: list[str], data: bytes) -> None:
         with self._lock:

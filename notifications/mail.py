@@ -53,6 +53,7 @@ _LEADING_DOT = re.compile(rb"(?m)^\.")  # dot-stuffing (RFC 5321 4.5.2)
 # RFC 5322 2.1.1: at most 998 octets a line, CRLF not counted
 _LONGEST_LINE = 998
 _MAX_REPLY_LINE = 8192  # as smtplib reads replies
+_BROKEN = smtplib.SMTPServerDisconnected("the connection broke")  # an email written after it did
 _PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$")
 
 
@@ -287,7 +288,7 @@ class MailStream:
         email whose DATA the last `collect` saw accepted goes."""
         if self.broken:
             if email is not None:
-                self._outcomes.append(Outcome(key, smtplib.SMTPServerDisconnected("the connection broke")))
+                self._outcomes.append(Outcome(key, _BROKEN))
             return
         chunks = []
         if self._accepted is not None:
@@ -322,15 +323,13 @@ class MailStream:
         return self.collect()
 
     def _envelope(self, email: Email) -> bytes:
-        options = "".join(f" {option}" for option in [*self._mail_options, *self._size_option(email)])
+        size = [f"SIZE={len(email.data)}"] if self._size else []
+        options = "".join(f" {option}" for option in [*self._mail_options, *size])
         return (
             f"MAIL FROM:<{self.mailer.envelope_from}>{options}\r\n"
             + "".join(f"RCPT TO:<{address}>\r\n" for address in email.to)
             + "DATA\r\n"
         ).encode("ascii")
-
-    def _size_option(self, email: Email) -> list[str]:
-        return [f"SIZE={len(email.data)}"] if self._size else []
 
     def _read(self) -> None:
         if self.broken:
@@ -368,12 +367,12 @@ class MailStream:
         if code == 354:  # DATA taken with nobody to deliver to: only hanging up ends it
             self._break(error)
         else:
-            _abandon(self.smtp, code)
+            _abandon(self.smtp)
 
     def _whole(self, key: Any, email: Email) -> None:
         """One email's whole exchange: smtplib's `sendmail`, or the backend's `send_messages`."""
         if self.broken:
-            self._outcomes.append(Outcome(key, smtplib.SMTPServerDisconnected("the connection broke")))
+            self._outcomes.append(Outcome(key, _BROKEN))
             return
         try:
             if email.data is not None:
@@ -443,11 +442,8 @@ def _reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
     return code, reply
 
 
-def _abandon(smtp: smtplib.SMTP, code: int) -> None:
-    """End the mail transaction: RSET, or close on 421 (the server is going away)."""
-    if code == 421:
-        smtp.close()
-        return
+def _abandon(smtp: smtplib.SMTP) -> None:
+    """End the mail transaction (RSET); a server going away (421) was closed on by `_reply`."""
     try:
         smtp.rset()
     except smtplib.SMTPServerDisconnected:

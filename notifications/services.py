@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import smtplib
 import time
 import uuid
@@ -507,8 +508,8 @@ def reminder_batch_send(*, dispatch_ids: list[int], time_budget: float | None = 
             prepared = _prepare(dispatches, result)
             result.notifications = _notify(prepared)
             with_email = _without_email_done(prepared, result)
-            out_of_time = (lambda: time.monotonic() - started > time_budget) if time_budget is not None else (lambda: False)
-            _EmailRun(result, mailer, marks).send(with_email, out_of_time=out_of_time)
+            deadline = started + time_budget if time_budget is not None else math.inf
+            _EmailRun(result, mailer, marks).send(with_email, deadline=deadline)
     finally:
         marks.close()
     return result
@@ -553,9 +554,10 @@ class _EmailRun:
         self.done: Done | None = None  # sent, its "sent" mark written with the next claim
         self.failures_in_a_row = 0
 
-    def send(self, outgoings: list[Outgoing], *, out_of_time: Callable[[], bool]) -> None:
+    def send(self, outgoings: list[Outgoing], *, deadline: float) -> None:
+        """Send `outgoings`; past `deadline` (time.monotonic) hand the rest back."""
         try:
-            self._send(outgoings, out_of_time)
+            self._send(outgoings, deadline)
             if self.stream is not None:
                 self._settle(self.stream.drain())
             if self.claiming is not None and self.marks.won():  # the batch stopped before it
@@ -565,11 +567,11 @@ class _EmailRun:
             if self.stream is not None:
                 release_connection(self.stream.connection, broken=not self.stream.idle)
 
-    def _send(self, outgoings: list[Outgoing], out_of_time: Callable[[], bool]) -> None:
+    def _send(self, outgoings: list[Outgoing], deadline: float) -> None:
         email: Email | None = None  # of `outgoing`, built while the server read the one before
         rate_limited = settings.REMINDER_EMAIL_RATE > 0
         for index, outgoing in enumerate(outgoings):
-            if out_of_time():
+            if time.monotonic() > deadline:
                 self.result.remaining_ids = [o.dispatch.pk for o in outgoings[index:]]
                 return
             if self.failures_in_a_row >= FAILURES_BEFORE_PAUSE:
@@ -621,32 +623,31 @@ class _EmailRun:
     def _settle(self, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             outgoing: Outgoing = outcome.key
-            dispatch_id, emails = outgoing.dispatch.pk, ", ".join(outgoing.emails)
             if outcome.error is None:
                 _mark_sent(self.done)  # only when two outcomes come before the next claim
-                self.done = (dispatch_id, emails)
+                self.done = (outgoing.dispatch.pk, ", ".join(outgoing.emails))
                 self.result.emails += 1
                 self.failures_in_a_row = 0
-                continue
-            error = f"{type(outcome.error).__name__}: {outcome.error}"
-            if _is_permanent(outcome.error):
-                _finish(dispatch_id, DispatchStatus.FAILED, email_to=emails, error=error)
-                self.result.failed += 1
-                continue
-            log.warning("Reminder %s not sent, will retry: %s", dispatch_id, error)
-            _release(dispatch_id, error, claimed=True)
-            self.result.retry_ids.append(dispatch_id)
-            self.failures_in_a_row += 1
+            else:
+                self._failed(outgoing, outcome.error, claimed=True)
 
     def _give_back(self, outgoing: Outgoing, exc: Exception) -> None:
-        """`outgoing` could not be written (no connection, no message): back to pending."""
+        """`outgoing` could not be written (no connection, no message)."""
         claimed = self.claiming is outgoing and self.marks.won()
         if self.claiming is outgoing:
             self.claiming = None
-        error = f"{type(exc).__name__}: {exc}"
-        log.warning("Reminder %s not sent, will retry: %s", outgoing.dispatch.pk, error)
-        _release(outgoing.dispatch.pk, error, claimed=claimed)
-        self.result.retry_ids.append(outgoing.dispatch.pk)
+        self._failed(outgoing, exc, claimed=claimed)
+
+    def _failed(self, outgoing: Outgoing, exc: Exception, *, claimed: bool) -> None:
+        """Failed for good when the server refused every address; otherwise back to pending."""
+        dispatch_id, error = outgoing.dispatch.pk, f"{type(exc).__name__}: {exc}"
+        if claimed and _is_permanent(exc):
+            _finish(dispatch_id, DispatchStatus.FAILED, email_to=", ".join(outgoing.emails), error=error)
+            self.result.failed += 1
+            return
+        log.warning("Reminder %s not sent, will retry: %s", dispatch_id, error)
+        _release(dispatch_id, error, claimed=claimed)
+        self.result.retry_ids.append(dispatch_id)
         self.failures_in_a_row += 1
 
 
